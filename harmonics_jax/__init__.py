@@ -1,0 +1,20 @@
+"""harmonics_jax: verify, on any finite group, that invariant networks learn the group
+Fourier transform (Marchetti, Hillar, Kragic & Sanborn, "Harmonics of Learning", COLT 2024).
+
+Conventions: CONVENTIONS.md in the repository (action, Fourier transform, normalisation).
+"""
+
+from ._constructors import alternating as alternating
+from ._constructors import cyclic as cyclic
+from ._constructors import dicyclic as dicyclic
+from ._constructors import dihedral as dihedral
+from ._constructors import direct_product as direct_product
+from ._constructors import from_permutations as from_permutations
+from ._constructors import group as group
+from ._constructors import quaternion as quaternion
+from ._constructors import semidirect_product as semidirect_product
+from ._constructors import symmetric as symmetric
+from ._group import FiniteGroup as FiniteGroup
+from ._group import validate_cayley_table as validate_cayley_table
+
+__version__ = "0.1.0"
