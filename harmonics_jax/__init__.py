@@ -18,3 +18,7 @@ from ._group import FiniteGroup as FiniteGroup
 from ._group import validate_cayley_table as validate_cayley_table
 
 __version__ = "0.1.0"
+from ._characters import CharacterTable as CharacterTable
+from ._characters import character_table as character_table
+from ._irreps import irrep_dims as irrep_dims
+from ._irreps import irreps as irreps

@@ -1,0 +1,180 @@
+"""Unit tests for FiniteGroup, table validation and the family constructors."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import harmonics_jax as hj
+
+FAMILIES = {
+    "C1": 1, "C6": 6, "D3": 6, "D4": 8, "S3": 6, "S4": 24, "A4": 12, "A5": 60, "Q8": 8,
+    "Dic3": 12, "Dic1": 4, "C2xC4": 8, "C2xC2xC2": 8, "C2xC6": 12, "D5": 10,
+}
+
+
+def brute_force_is_group(table):
+    n = len(table)
+    e = [g for g in range(n) if all(table[g][h] == h and table[h][g] == h for h in range(n))]
+    if len(e) != 1:
+        return False
+    assoc = all(table[table[a][b]][c] == table[a][table[b][c]]
+                for a, b, c in itertools.product(range(n), repeat=3))
+    inv = all(any(table[g][h] == e[0] for h in range(n)) for g in range(n))
+    return assoc and inv
+
+
+@pytest.mark.parametrize("spec,order", FAMILIES.items())
+def test_family_orders_and_axioms(spec, order):
+    g = hj.group(spec)
+    assert g.order == order
+    assert g.identity == 0
+    assert brute_force_is_group(g.table.tolist()) or order > 24
+    t = g.table
+    assert np.array_equal(t[np.arange(order), g.inverse], np.zeros(order, int))
+    assert hj.FiniteGroup.from_cayley_table(t) == g
+
+
+def test_known_invariants():
+    assert not hj.group("D4").is_abelian and hj.group("C2xC4").is_abelian
+    assert hj.group("S4").num_classes == 5
+    assert hj.group("A5").num_classes == 5
+    assert hj.group("Q8").num_classes == 5
+    assert sorted(hj.group("Q8").element_orders.tolist()) == [1, 2, 4, 4, 4, 4, 4, 4]
+    assert sorted(hj.group("D4").element_orders.tolist()) == [1, 2, 2, 2, 2, 2, 4, 4]
+    assert hj.dihedral(3) == hj.FiniteGroup.from_cayley_table(hj.dihedral(3).table)
+    # D3 ≅ S3 but the labelled tables differ: equality is of labelled tables
+    assert hj.dihedral(1).order == 2 and hj.dicyclic(1).is_abelian
+
+
+def test_classes_partition_and_are_conjugation_closed():
+    g = hj.group("S4")
+    classes = g.conjugacy_classes
+    assert sorted(np.concatenate(classes).tolist()) == list(range(24))
+    assert [len(c) for c in classes] == [1, 6, 8, 3, 6]
+    t, inv = g.table, g.inverse
+    for c in classes:
+        conj = t[t[:, c[0]], inv]
+        assert set(conj.tolist()) == set(c.tolist())
+
+
+def relabel(table, perm):
+    """Table of the same group with element g renamed perm[g]."""
+    inv = np.argsort(perm)
+    return perm[table[inv][:, inv]]
+
+
+def test_identity_found_anywhere():
+    t = hj.group("D4").table
+    perm = np.random.default_rng(1).permutation(8)
+    g = hj.FiniteGroup.from_cayley_table(relabel(t, perm))
+    assert g.identity == perm[0] != 0
+    assert np.array_equal(g.table[np.arange(8), g.inverse], np.full(8, g.identity))
+    assert sorted(g.element_orders.tolist()) == sorted(hj.group("D4").element_orders.tolist())
+
+
+@pytest.mark.parametrize(
+    "table,message",
+    [
+        ([[0, 1], [1, 0], [0, 1]], "square"),
+        ([[0, 1], [1, 2]], "out of range"),
+        ([[0, 1], [1, -1]], "out of range"),
+        ([[0.0, 1.5], [1.0, 0.0]], "not an integer label"),
+        ([["a", "b"], ["b", "a"]], "integer labels"),
+        ([[0, 1, 2], [1, 1, 0], [2, 0, 1]], "row 1 holds the value 1 twice"),
+        ([[0, 1, 2], [1, 2, 0], [1, 0, 2]], "column"),
+        ([[0, 2, 1], [2, 1, 0], [1, 0, 2]], "no identity"),
+        ([[True, False], [False, True]], "integer labels"),
+    ],
+)
+def test_invalid_tables_are_refused_with_witness(table, message):
+    with pytest.raises(ValueError, match=message):
+        hj.FiniteGroup.from_cayley_table(table)
+
+
+def test_non_associative_latin_square_with_identity():
+    # A loop of order 5 that is not a group: Latin, has identity 0, not associative.
+    t = [[0, 1, 2, 3, 4], [1, 0, 3, 4, 2], [2, 4, 0, 1, 3], [3, 2, 4, 0, 1], [4, 3, 1, 2, 0]]
+    assert not brute_force_is_group(t)
+    with pytest.raises(ValueError, match=r"not associative: for \(g, h, k\)"):
+        hj.FiniteGroup.from_cayley_table(t)
+
+
+def test_missing_two_sided_inverse():
+    # A loop (Latin square with identity 0) in which 2·3 = 0 but 3·2 = 1.
+    t = [[0, 1, 2, 3, 4], [1, 0, 3, 4, 2], [2, 3, 4, 0, 1], [3, 4, 1, 2, 0], [4, 2, 0, 1, 3]]
+    assert not brute_force_is_group(t)
+    with pytest.raises(ValueError, match=r"element 2 has no two-sided inverse"):
+        hj.FiniteGroup.from_cayley_table(t)
+
+
+def test_light_test_agrees_with_brute_force_on_random_latin_squares():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(2, 6))
+        # random Latin square with identity 0 by rejection on isotopes of C_n
+        base = np.add.outer(np.arange(n), np.arange(n)) % n
+        p, q = rng.permutation(n), rng.permutation(n)
+        cand = base[p][:, q]
+        try:
+            hj.FiniteGroup.from_cayley_table(cand)
+            accepted = True
+        except ValueError:
+            accepted = False
+        assert accepted == brute_force_is_group(cand.tolist()), cand
+
+
+def test_from_permutations_and_limit():
+    g = hj.from_permutations([[1, 2, 3, 0], [1, 0, 2, 3]])
+    assert g.order == 24 and g.identity == 0 and not g.is_abelian
+    assert hj.from_permutations([[1, 2, 0, 3]]).order == 3
+    with pytest.raises(ValueError, match="more than 10 elements"):
+        hj.from_permutations([[1, 2, 3, 0], [1, 0, 2, 3]], max_order=10)
+    with pytest.raises(ValueError, match="not a permutation"):
+        hj.from_permutations([[0, 0, 1]])
+    with pytest.raises(ValueError, match="at least one"):
+        hj.from_permutations([])
+
+
+def test_symmetric_composition_convention():
+    # (g·h)(i) = g(h(i)) on the lexicographic list of permutations
+    perms = list(itertools.permutations(range(3)))
+    g = hj.symmetric(3)
+    for a, b in itertools.product(range(6), repeat=2):
+        comp = tuple(perms[a][perms[b][i]] for i in range(3))
+        assert perms[g.table[a, b]] == comp
+
+
+def test_semidirect_products():
+    c3, c2, c4 = hj.cyclic(3), hj.cyclic(2), hj.cyclic(4)
+    s3 = hj.semidirect_product(c3, c2, [[0, 1, 2], [0, 2, 1]])
+    assert s3.order == 6 and not s3.is_abelian and s3.num_classes == 3
+    assert hj.semidirect_product(c3, c2, [[0, 1, 2], [0, 1, 2]]).is_abelian
+    with pytest.raises(ValueError, match="not an automorphism"):
+        hj.semidirect_product(c4, c2, [[0, 1, 2, 3], [0, 2, 1, 3]])
+    with pytest.raises(ValueError, match="not a homomorphism"):
+        hj.semidirect_product(hj.cyclic(5), c2, [[0, 1, 2, 3, 4], [0, 2, 4, 1, 3]])
+    with pytest.raises(ValueError, match="shape"):
+        hj.semidirect_product(c3, c2, [[0, 1, 2]])
+    with pytest.raises(ValueError, match="not a permutation"):
+        hj.semidirect_product(c3, c2, [[0, 1, 2], [0, 1, 1]])
+
+
+def test_group_parser_errors_and_orders():
+    assert hj.group("Dic3").order == 12 and hj.group("D4").order == 8
+    assert hj.group("C2xC2xC2").order == 8 and hj.group("S4").order == math.factorial(4)
+    for bad in ["D", "Q7", "X5", "C2*C3", ""]:
+        with pytest.raises(ValueError, match="dihedral, order 2n"):
+            hj.group(bad)
+    with pytest.raises(TypeError):
+        hj.group(4)
+    with pytest.raises(ValueError, match="limit"):
+        hj.symmetric(9)
+
+
+def test_direct_product_of_user_tables_with_identity_elsewhere():
+    t = relabel(hj.cyclic(3).table, np.array([2, 0, 1]))
+    g = hj.FiniteGroup.from_cayley_table(t)
+    p = hj.direct_product(g, hj.cyclic(2))
+    assert p.order == 6 and p.is_abelian and p.identity == 4
