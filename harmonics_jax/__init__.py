@@ -22,3 +22,15 @@ from ._characters import CharacterTable as CharacterTable
 from ._characters import character_table as character_table
 from ._irreps import irrep_dims as irrep_dims
 from ._irreps import irreps as irreps
+from ._fourier import act as act
+from ._fourier import convolve as convolve
+from ._fourier import fourier_transform as fourier_transform
+from ._fourier import inverse_fourier_transform as inverse_fourier_transform
+from ._fourier import power_spectrum as power_spectrum
+from ._laws import GroupAxiomResiduals as GroupAxiomResiduals
+from ._laws import IrrepSetResiduals as IrrepSetResiduals
+from ._laws import RepresentationResiduals as RepresentationResiduals
+from ._laws import group_axiom_residuals as group_axiom_residuals
+from ._laws import invariance_defect as invariance_defect
+from ._laws import irrep_set_residuals as irrep_set_residuals
+from ._laws import representation_residuals as representation_residuals

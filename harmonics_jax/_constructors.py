@@ -191,6 +191,10 @@ def semidirect_product(n: FiniteGroup, h: FiniteGroup, action: object, *,
     >>> semidirect_product(C3, C2, [[0, 1, 2], [0, 2, 1]]).is_abelian  # ≅ S3
     False
     """
+    for what, x in (("n", n), ("h", h)):
+        if not isinstance(x, FiniteGroup):
+            raise TypeError(f"semidirect_product: {what} must be a FiniteGroup, got "
+                            f"{type(x).__name__}")
     act = np.asarray(action)
     if act.shape != (h.order, n.order):
         raise ValueError(f"semidirect_product: action must have shape (|H|, |N|) = "

@@ -1,0 +1,1 @@
+"""Property tests (Hypothesis); a package so that its conftest does not clash with tests/."""
