@@ -39,14 +39,14 @@ def _orthonormal_image(p: np.ndarray, rank: int, rng: np.random.Generator) -> np
     return q
 
 
-def _one_copy(group: FiniteGroup, chi: np.ndarray, d: int,
-              rng: np.random.Generator) -> np.ndarray:
-    """Orthonormal basis (n×d) of one irreducible subspace of the χ-isotypic component."""
-    t, inv = np.asarray(group.table), np.asarray(group.inverse)
-    n = group.order
-    proj = (d / n) * np.conj(chi[t[:, inv]])  # P[a, b] = (d/n) conj χ(a b⁻¹)
+def _one_copy(right_div: np.ndarray, left_div: np.ndarray, inv: np.ndarray, chi: np.ndarray,
+              d: int, rng: np.random.Generator) -> np.ndarray:
+    """Orthonormal basis (n×d) of one irreducible subspace of the χ-isotypic component.
+
+    ``right_div[a, b]`` is the label of a b⁻¹ and ``left_div[a, b]`` that of a⁻¹ b."""
+    n = len(inv)
+    proj = (d / n) * np.conj(chi[right_div])  # P[a, b] = (d/n) conj χ(a b⁻¹)
     basis = _orthonormal_image(proj, d * d, rng)
-    left_div = t[inv[:, None], np.arange(n)[None, :]]  # a⁻¹ b
     for _ in range(_MAX_TRIES):
         c = rng.standard_normal(n) + 1j * rng.standard_normal(n)
         c = (c + np.conj(c[inv])) / 2  # c_{g⁻¹} = conj(c_g): H is Hermitian
@@ -80,13 +80,15 @@ def _irreps_cached(group: FiniteGroup) -> tuple[np.ndarray, ...]:
     values = _character_values(group)
     on_elements = values[:, group.class_index]
     rng = np.random.default_rng(_SEED + 1)
+    t, inv = np.asarray(group.table), np.asarray(group.inverse)
+    right_div, left_div = t[:, inv], t[inv, :]
     result = []
     for chi in on_elements:
         d = int(np.rint(chi[group.identity].real))
         if d == 1:
             rho = chi.reshape(-1, 1, 1).astype(complex)
         else:
-            rho = _matrices(group, _one_copy(group, chi, d, rng))
+            rho = _matrices(group, _one_copy(right_div, left_div, inv, chi, d, rng))
         rho.setflags(write=False)
         result.append(rho)
     return tuple(result)
