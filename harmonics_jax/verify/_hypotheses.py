@@ -1,0 +1,221 @@
+r"""The hypotheses of Theorem 10 / Corollary 11, measured on one power-spectral network.
+
+Network (CONVENTIONS.md): W_i(x) = Σ_g x(g) W_i[g], φ_i(x) = W_i(x) W_i(x)^†, action
+(g·x)(h) = x(g⁻¹h).  Hence W_i(g·x) = Σ_k x(k) W_i[gk], and for a complex standard Gaussian x
+(E x x^† = I, E x xᵀ = 0), by Isserlis' theorem
+
+    E‖φ_i(g·x) − φ_i(x)‖²_F = ‖Σ_k M_kk‖²_F + Σ_{k,l} ‖M_kl‖²_F,
+    M_kl = W_i[gk] W_i[gl]^† − W_i[k] W_i[l]^†,
+
+and Σ_k M_kk = 0 because k ↦ gk permutes the group.  Likewise
+E‖φ_i(x)‖²_F = ‖Σ_k W_i[k]W_i[k]^†‖²_F + ‖Σ_k W_i[k]^†W_i[k]‖²_F.
+
+Evaluation without cancellation.  Stack B = (W_i[k])_k as an (n·d) × d matrix and A = P_g B
+(rows permuted by k ↦ gk), so Σ_{k,l}‖M_kl‖² = ‖AA^† − BB^†‖²_F.  Expanding this into traces
+of Gram matrices subtracts O(1) numbers to get O(ε²), which loses half the digits (a floor of
+~3e-4 on the relative defect in complex64).  Instead, with B = Q R (thin QR), H = R R^†,
+Q_a = P_g Q, C = Q^† Q_a and the explicit residual X = Q_a − Q C (so Q^†X = 0):
+
+    AA^† − BB^† = Q (C H C^† − H) Q^† + Q C H X^† + X H C^† Q^† + X H X^†,
+
+four mutually orthogonal terms, so with Y = X^†X
+
+    ‖AA^† − BB^†‖²_F = ‖C H C^† − H‖²_F + 2 tr(C H Y H C^†) + tr(Y H Y H).
+
+Every term is formed from quantities that vanish at invariance, so the defect is accurate to
+round-off of the weights' precision (≈1e-15 in complex128, ≈4e-7 in complex64).
+Cost O(n² d³) per block.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Bool, Complex, Float, Int
+
+from .._group import FiniteGroup
+from ._linalg import dag as _dag
+from ._linalg import mgs_qr, singular_values
+from ._tolerances import Tolerances
+from ._validate import as_weights, check_group
+
+__all__ = ["invariance_defect", "unitarity_defect", "surjectivity", "hypotheses_met"]
+
+_HI = jax.lax.Precision.HIGHEST
+
+
+def _abs2(z: Array) -> Array:
+    return z.real**2 + z.imag**2
+
+
+def _safe_ratio(num: Array, den: Array) -> Array:
+    """num/den, with 0/0 = 0 and x/0 = inf (never NaN)."""
+    pos = den > 0
+    ratio = num / jnp.where(pos, den, 1)
+    return jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))
+
+
+def identity_label(table: Int[Array, "n n"]) -> Int[Array, ""]:
+    """The label e with table[e, h] = h for all h (traceable; any label may be the identity)."""
+    n = table.shape[0]
+    return jnp.argmax(jnp.all(table == jnp.arange(n), axis=1))
+
+
+def flat_weights(weights: tuple[Array, ...]) -> Array:
+    """F[g, (i, j, k)] = √d_i W_i[g]_{jk}, shape (n, Σ d_i²)."""
+    n = weights[0].shape[0]
+    return jnp.concatenate(
+        [jnp.sqrt(w.shape[-1]).astype(w.real.dtype) * w.reshape(n, -1) for w in weights], axis=1)
+
+
+@jax.jit
+def invariance_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array]:
+    """(Σ_i E‖φ_i(g·x) − φ_i(x)‖² for every g, Σ_i E‖φ_i(x)‖²); see the module docstring."""
+    num = 0.0
+    den = 0.0
+    for w in weights:
+        n, d = w.shape[0], w.shape[-1]
+        q, r, _ = mgs_qr(w.reshape(n * d, d))
+        q = q.reshape(n, d, d)
+        h = jnp.matmul(r, _dag(r), precision=_HI)
+        q_a = q[table]  # [g, k] -> Q[gk]
+        c = jnp.einsum("kab,gkac->gbc", jnp.conj(q), q_a, precision=_HI)
+        x = q_a - jnp.einsum("kab,gbc->gkac", q, c, precision=_HI)
+        y = jnp.einsum("gkab,gkac->gbc", jnp.conj(x), x, precision=_HI)
+        ch = jnp.matmul(c, h, precision=_HI)
+        t1 = jnp.sum(_abs2(jnp.matmul(ch, _dag(c), precision=_HI) - h), axis=(-2, -1))
+        t2 = jnp.einsum("gab,gbc,gca->g", ch, y, _dag(ch), precision=_HI).real
+        yh = jnp.matmul(y, h, precision=_HI)
+        t3 = jnp.einsum("gab,gba->g", yh, yh, precision=_HI).real
+        num = num + t1 + 2 * t2 + t3
+        left = jnp.einsum("kab,kcb->ac", w, jnp.conj(w), precision=_HI)
+        right = jnp.einsum("kba,kbc->ac", jnp.conj(w), w, precision=_HI)
+        den = den + jnp.sum(_abs2(left)) + jnp.sum(_abs2(right))
+    return jnp.maximum(num, 0.0), den
+
+
+def invariance_defect(
+    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup, *, per_element: bool = False
+) -> Float[Array, ""] | Float[Array, " n"]:
+    r"""Relative invariance defect of the power-spectral network, exact (no sampling).
+
+    max_g sqrt(Σ_i E‖φ_i(g·x) − φ_i(x)‖²_F) / sqrt(Σ_i E‖φ_i(x)‖²_F) over complex standard
+    Gaussian signals x ∈ ℂⁿ (E|x(g)|² = 1), with the closed forms in the module docstring.
+    ``per_element=True`` returns the ratio for every g instead of the maximum.  Pure JAX:
+    ``jax.vmap(lambda w: invariance_defect(w, G))`` runs it over a seed axis.
+    Cost O(n² Σ d_i³).
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.group("S3")
+    >>> float(invariance_defect(fourier_weights(G), G)) < 1e-6
+    True
+    """
+    group = check_group(group, "invariance_defect")
+    weights = as_weights(weights, "invariance_defect", order=group.order)
+    num, den = invariance_kernel(weights, jnp.asarray(group.table))
+    rel = _safe_ratio(jnp.sqrt(num), jnp.sqrt(den))
+    return rel if per_element else jnp.max(rel)
+
+
+def _require_square(weights: tuple[Array, ...], fn: str) -> None:
+    n = weights[0].shape[0]
+    dims = [w.shape[-1] for w in weights]
+    if sum(d * d for d in dims) != n:
+        raise ValueError(
+            f"{fn}: the unitarity matrix F[g, (i,j,k)] = √d_i W_i[g]_jk is {n} × "
+            f"{sum(d * d for d in dims)} (block dims {dims}), not square; Corollary 11's "
+            f"condition F^†F = n·I needs blocks with the irreps' dimensions (Σ d_i² = n = {n}). "
+            "For the group-indexed Gram defect of Theorem 17 (defined for any shape) use "
+            "theorem17_margins")
+
+
+@jax.jit
+def gram_defect_kernel(weights: tuple[Array, ...]) -> Array:
+    """L = max_{p,q} |(F F^† − n I)_{pq}|, rows and columns indexed by group elements."""
+    f = flat_weights(weights)
+    n = f.shape[0]
+    gram = jnp.matmul(f, jnp.conj(f).T, precision=_HI)
+    return jnp.max(jnp.abs(gram - n * jnp.eye(n, dtype=gram.dtype)))
+
+
+def unitarity_defect(
+    weights: tuple[Complex[Array, "n _ _"], ...], *, relative: bool = True
+) -> Float[Array, ""]:
+    r"""Unitarity defect L = max_{p,q} |(F F^† − n·I)_{pq}| of F[g, (i,j,k)] = √d_i W_i[g]_{jk}.
+
+    Rows and columns are group elements (Theorem 17's L).  Returns L/n (``relative=True``,
+    the default) or L.  Only for square F (Σ d_i² = n), where F F^† = n·I and F^†F = n·I are
+    the same condition (Corollary 11); otherwise a ``ValueError``.
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> float(unitarity_defect(fourier_weights(hj.group("S3")))) < 1e-6
+    True
+    """
+    weights = as_weights(weights, "unitarity_defect")
+    _require_square(weights, "unitarity_defect")
+    big_l = gram_defect_kernel(weights)
+    return big_l / weights[0].shape[0] if relative else big_l
+
+
+@jax.jit
+def surjectivity_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array, Array]:
+    """Per block: σ_min(W_i[e]); σ_min(W_i[e]) over its RMS singular value; the smallest singular
+    value of the linear map W_i: ℂⁿ → ℂ^{d×d} (the n × d² matrix) over its RMS one."""
+    e = identity_label(table)
+    smin, rel_e, rel_map = [], [], []
+    for w in weights:
+        n, d = w.shape[0], w.shape[-1]
+        s_e = singular_values(w[e])
+        s_m = singular_values(w.reshape(n, d * d))
+        smin.append(jnp.min(s_e))
+        rel_e.append(_safe_ratio(jnp.min(s_e), jnp.sqrt(jnp.mean(s_e**2))))
+        rel_map.append(_safe_ratio(jnp.min(s_m), jnp.sqrt(jnp.mean(s_m**2))))
+    return jnp.stack(smin), jnp.stack(rel_e), jnp.stack(rel_map)
+
+
+def surjectivity(
+    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup
+) -> Float[Array, " k"]:
+    r"""Per block, the scale-free surjectivity margin of Theorem 10, in [0, 1].
+
+    min(σ_min(W_i[e]) / rms σ(W_i[e]),  σ_{d²}(W_i) / rms σ(W_i)), where W_i is seen as the
+    linear map ℂⁿ → ℂ^{d_i×d_i} (an n × d_i² matrix).  Both are 1 for the Fourier weights
+    A ρ^† with A unitary; 0 when W_i[e] is singular or W_i is not onto (e.g. a reducible ρ).
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.group("S3")
+    >>> surjectivity(fourier_weights(G), G).round(4).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    group = check_group(group, "surjectivity")
+    weights = as_weights(weights, "surjectivity", order=group.order)
+    _, rel_e, rel_map = surjectivity_kernel(weights, jnp.asarray(group.table))
+    return jnp.minimum(rel_e, rel_map)
+
+
+def hypotheses_met(
+    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup,
+    tolerances: Tolerances = Tolerances(),
+) -> Bool[Array, ""]:
+    r"""Whether the network meets Corollary 11's hypotheses within ``tolerances``:
+    relative invariance defect ≤ ``tolerances.invariance``, L/n ≤ ``tolerances.unitarity``
+    (False when F is not square) and surjectivity margin ≥ ``tolerances.surjectivity`` for
+    every block (Theorem 10).  Pure JAX (vmappable).  :func:`verify` reports each part.
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.group("D4")
+    >>> bool(hypotheses_met(fourier_weights(G), G))
+    True
+    """
+    group = check_group(group, "hypotheses_met")
+    weights = as_weights(weights, "hypotheses_met", order=group.order)
+    ok = invariance_defect(weights, group) <= tolerances.invariance
+    ok = ok & (jnp.min(surjectivity(weights, group)) >= tolerances.surjectivity)
+    n = weights[0].shape[0]
+    if sum(w.shape[-1] ** 2 for w in weights) != n:
+        return ok & False
+    return ok & (gram_defect_kernel(weights) / n <= tolerances.unitarity)

@@ -1,0 +1,206 @@
+r"""Reading the irreps back from the weights and comparing them with the true irreps.
+
+Theorem 10: W_i[g] = W_i[e] ρ_i(g)^†, so ρ_i(g) = (W_i[e]⁻¹ W_i[g])^†.  W_i[e]⁻¹ is computed
+by QR with vanishing pivots dropped (see :mod:`._linalg`), so a singular W_i[e] gives finite
+numbers and is flagged by the surjectivity margin instead of producing NaNs.
+
+Span (CONVENTIONS "weights span the Fourier coefficients"): the n-vectors g ↦ W_i[g]_{jk} are
+matrix coefficients of ρ_i^† = conj(ρ_i)ᵀ, i.e. they span the ρ_i-isotypic component of the
+left regular representation, span{g ↦ conj(ρ_i(g)_{jk})}.  For irreps with a real character
+this is also the span of the coefficients of ρ_i; for complex characters (C_n, A4, …) the
+two differ, and the conjugated one is the right one.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Complex, Float, Int
+
+from .._group import FiniteGroup
+from ._hypotheses import identity_label
+from ._linalg import dag as _dag
+from ._linalg import inverse, mgs_qr, polar_unitary, singular_values
+from ._validate import as_irreps, as_weights, check_group
+
+__all__ = ["RecoveredIrreps", "IrrepMatch", "recover_irreps", "match_irreps",
+           "span_residual"]
+
+_HI = jax.lax.Precision.HIGHEST
+
+
+class RecoveredIrreps(NamedTuple):
+    """ρ_i(g) = (W_i[e]⁻¹ W_i[g])^† per block, with residuals (each of shape (k,))."""
+
+    rho: tuple[Array, ...]
+    homomorphism_residual: Array  # max_{g,h} ‖ρ(g)ρ(h) − ρ(gh)‖_F / √d
+    unitarity_residual: Array  # max_g ‖ρ(g)ρ(g)^† − I‖_F / √d
+    irreducibility_residual: Array  # (1/n) Σ_g |χ(g)|² − 1 (0 iff irreducible, for unitary ρ)
+
+
+def products(rho: Array) -> Array:
+    """P[g, h] = ρ(g) ρ(h), shape (n, n, d, d), as one (n·d) × (n·d) matmul."""
+    n, d = rho.shape[0], rho.shape[-1]
+    left = rho.reshape(n * d, d)
+    right = jnp.transpose(rho, (1, 0, 2)).reshape(d, n * d)
+    prod = jnp.matmul(left, right, precision=_HI).reshape(n, d, n, d)
+    return jnp.transpose(prod, (0, 2, 1, 3))
+
+
+@jax.jit
+def recover_with_products(weights: tuple[Array, ...],
+                          table: Array) -> tuple[RecoveredIrreps, list[Array]]:
+    e = identity_label(table)
+    rhos, prods, hom, uni, irr = [], [], [], [], []
+    for w in weights:
+        n, d = w.shape[0], w.shape[-1]
+        rho = _dag(jnp.matmul(inverse(w[e]), w, precision=_HI))
+        prod = products(rho)
+        hom.append(jnp.max(jnp.linalg.norm(prod - rho[table], axis=(-2, -1))) / jnp.sqrt(d))
+        gram = jnp.matmul(rho, _dag(rho), precision=_HI) - jnp.eye(d, dtype=rho.dtype)
+        uni.append(jnp.max(jnp.linalg.norm(gram, axis=(-2, -1))) / jnp.sqrt(d))
+        chi = jnp.trace(rho, axis1=-2, axis2=-1)
+        irr.append(jnp.sum(chi.real**2 + chi.imag**2) / n - 1)
+        rhos.append(rho)
+        prods.append(prod)
+    rec = RecoveredIrreps(tuple(rhos), jnp.stack(hom), jnp.stack(uni), jnp.stack(irr))
+    return rec, prods
+
+
+def recover_kernel(weights: tuple[Array, ...], table: Array) -> RecoveredIrreps:
+    return recover_with_products(weights, table)[0]
+
+
+def recover_irreps(
+    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup
+) -> RecoveredIrreps:
+    r"""Read the representations back: ρ_i(g) = (W_i[e]⁻¹ W_i[g])^†, e = the identity label
+    (found from the table, any label), with the homomorphism and unitarity residuals
+    (‖·‖_F/√d_i, maxima over elements) and the irreducibility residual (1/n)Σ_g|χ_i(g)|² − 1.
+    Pure JAX (vmappable).
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.group("S3")
+    >>> rec = recover_irreps(fourier_weights(G), G)
+    >>> float(rec.homomorphism_residual.max()) < 1e-6, [r.shape for r in rec.rho]
+    (True, [(6, 1, 1), (6, 1, 1), (6, 2, 2)])
+    """
+    group = check_group(group, "recover_irreps")
+    weights = as_weights(weights, "recover_irreps", order=group.order)
+    return recover_kernel(weights, jnp.asarray(group.table))
+
+
+class IrrepMatch(NamedTuple):
+    """Per block: the true irrep with the nearest character (−1 if none has its dimension), the
+    RMS character distance, a unitary U with ρ_i(g) ≈ U ρ(g) U^†, and max_g ‖ρ_i(g) −
+    U ρ(g) U^†‖_F/√d_i (inf when unmatched)."""
+
+    matched: Array  # (k,) int
+    character_distance: Array  # (k,)
+    intertwiner: tuple[Array, ...]
+    residual: Array  # (k,)
+
+
+@jax.jit
+def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMatch:
+    chis_true = jnp.stack([jnp.trace(r, axis1=-2, axis2=-1) for r in irreps])  # (K, n)
+    dims_true = [r.shape[-1] for r in irreps]
+    matched, dist, inter, res = [], [], [], []
+    for rho in rhos:
+        n, d = rho.shape[0], rho.shape[-1]
+        cands = [c for c, dc in enumerate(dims_true) if dc == d]
+        if not cands:
+            matched.append(jnp.array(-1))
+            dist.append(jnp.array(jnp.inf, dtype=rho.real.dtype))
+            inter.append(jnp.zeros((d, d), rho.dtype))
+            res.append(jnp.array(jnp.inf, dtype=rho.real.dtype))
+            continue
+        chi = jnp.trace(rho, axis1=-2, axis2=-1)
+        delta = chi[None] - chis_true[jnp.array(cands)]
+        rms = jnp.sqrt(jnp.mean(delta.real**2 + delta.imag**2, axis=1))
+        best = jnp.argmin(rms)
+        true = jnp.stack([irreps[c] for c in cands])[best]
+        # T[j,k] = Σ_g ρ_i(g) E_jk ρ(g)^† intertwines (ρ_i T = T ρ); take the largest one.
+        t = jnp.einsum("gaj,gbk->jkab", rho, jnp.conj(true), precision=_HI).reshape(d * d, d, d)
+        pick = jnp.argmax(jnp.sum(t.real**2 + t.imag**2, axis=(1, 2)))
+        u = polar_unitary(t[pick])
+        conj_true = jnp.matmul(jnp.matmul(u, true, precision=_HI), _dag(u), precision=_HI)
+        matched.append(jnp.array(cands)[best])
+        dist.append(rms[best])
+        inter.append(u)
+        res.append(jnp.max(jnp.linalg.norm(rho - conj_true, axis=(-2, -1))) / jnp.sqrt(d))
+    return IrrepMatch(jnp.stack(matched), jnp.stack(dist), tuple(inter), jnp.stack(res))
+
+
+def match_irreps(
+    rho: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup,
+    irreps: list[Complex[Array, "n _ _"]] | None = None,
+) -> IrrepMatch:
+    r"""Match each recovered ρ_i to the true irrep of its dimension with the nearest character
+    (RMS over elements) and find a unitary intertwiner U (polar factor of
+    Σ_g ρ_i(g) X ρ(g)^† for the matrix unit X that makes it largest) with ρ_i(g) ≈ U ρ(g) U^†.
+    ``irreps`` defaults to :func:`harmonics_jax.irreps`.
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.group("Q8")
+    >>> m = match_irreps(recover_irreps(fourier_weights(G), G).rho, G)
+    >>> m.matched.tolist(), float(m.residual.max()) < 1e-5
+    ([0, 1, 2, 3, 4], True)
+    """
+    group = check_group(group, "match_irreps")
+    rho = as_weights(rho, "match_irreps", order=group.order)
+    true = as_irreps(irreps, group, "match_irreps", rho[0].dtype)
+    return match_kernel(rho, true)
+
+
+@jax.jit
+def span_kernel(weights: tuple[Array, ...], irreps: tuple[Array, ...],
+                matched: Array) -> Array:
+    dims_true = [r.shape[-1] for r in irreps]
+    out = []
+    for i, w in enumerate(weights):
+        n, d = w.shape[0], w.shape[-1]
+        cands = [c for c, dc in enumerate(dims_true) if dc == d]
+        if not cands:
+            out.append(jnp.array(1.0, dtype=w.real.dtype))
+            continue
+        pos = jnp.argmax(jnp.array(cands) == matched[i])
+        true = jnp.stack([irreps[c] for c in cands])[pos]
+        q_w, _, full_rank = mgs_qr(w.reshape(n, d * d))
+        # orthonormal basis of the ρ-isotypic subspace: √(d/n)·conj(ρ(g)_jk) (Schur)
+        basis = jnp.sqrt(d / n) * jnp.conj(true).reshape(n, d * d)
+        resid = q_w - jnp.matmul(basis, jnp.matmul(_dag(basis), q_w, precision=_HI),
+                                 precision=_HI)
+        sin = singular_values(resid)[0]
+        # a span of dimension < d² cannot equal the isotypic subspace: report 90°
+        out.append(jnp.where(full_rank, jnp.clip(sin, 0.0, 1.0), 1.0))
+    return jnp.stack(out)
+
+
+def span_residual(
+    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup,
+    irreps: list[Complex[Array, "n _ _"]] | None = None, matched: Int[Array, " k"] | None = None,
+) -> Float[Array, " k"]:
+    r"""Per block, sin of the largest principal angle between span{g ↦ W_i[g]_{jk}} (the
+    d_i²-dimensional left singular subspace of the n × d_i² matrix) and the isotypic subspace
+    span{g ↦ conj(ρ(g)_{jk})} of the matched true irrep ρ (``matched`` defaults to
+    :func:`match_irreps` of the recovered irreps).  0 for the Fourier weights; 1 when no irrep
+    has the block's dimension.  A rank-deficient W_i is flagged by :func:`surjectivity`.
+
+    >>> import harmonics_jax as hj
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.group("C6")
+    >>> float(span_residual(fourier_weights(G), G).max()) < 1e-5
+    True
+    """
+    group = check_group(group, "span_residual")
+    weights = as_weights(weights, "span_residual", order=group.order)
+    true = as_irreps(irreps, group, "span_residual", weights[0].dtype)
+    if matched is None:
+        rho = recover_kernel(weights, jnp.asarray(group.table)).rho
+        matched = match_kernel(rho, true).matched
+    return span_kernel(weights, true, jnp.asarray(matched))

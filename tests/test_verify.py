@@ -1,0 +1,357 @@
+"""Tests of harmonics_jax.verify: every check passes on the exact Fourier weights and every check
+fails on a network built to break it (negative controls).  Conventions: CONVENTIONS.md."""
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import harmonics_jax as hj
+from harmonics_jax import verify as hv
+from harmonics_jax.verify import _report
+
+GROUPS = ["C6", "S3", "D4", "Q8", "A4"]
+
+
+# -- helpers --------------------------------------------------------------------------------
+def relabel(group, perm):
+    """The same group with element g renamed perm[g]: table'[perm[g], perm[h]] = perm[g·h]."""
+    perm = np.asarray(perm)
+    table = np.empty_like(group.table)
+    table[np.ix_(perm, perm)] = perm[group.table]
+    return hj.FiniteGroup.from_cayley_table(table, name=group.name + "'")
+
+
+def noise(key, weights, eps):
+    keys = jax.random.split(key, len(weights))
+    return tuple(w + eps * (jax.random.normal(k, w.shape) + 1j * jax.random.normal(
+        jax.random.fold_in(k, 1), w.shape)) / np.sqrt(2) for k, w in zip(keys, weights))
+
+
+def random_matrix(key, d):
+    k1, k2 = jax.random.split(key)
+    return (jax.random.normal(k1, (d, d)) + 1j * jax.random.normal(k2, (d, d))) / np.sqrt(2)
+
+
+def random_unitary(key, d):
+    q, r = np.linalg.qr(np.asarray(random_matrix(key, d)))
+    return q * (np.diag(r) / np.abs(np.diag(r)))
+
+
+def d3_hand_irreps():
+    """Hand-made irreps of D(3) (label k + 3f = r^k s^f): trivial, sign, and the 2-dim one
+    r ↦ rotation by 2π/3, s ↦ diag(1, −1)."""
+    c, s = np.cos(2 * np.pi / 3), np.sin(2 * np.pi / 3)
+    rot, refl = np.array([[c, -s], [s, c]]), np.diag([1.0, -1.0])
+    two = np.array([np.linalg.matrix_power(rot, k) @ np.linalg.matrix_power(refl, f)
+                    for f in range(2) for k in range(3)], dtype=complex)
+    sign = np.array([1, 1, 1, -1, -1, -1], dtype=complex).reshape(6, 1, 1)
+    return [np.ones((6, 1, 1), complex), sign, two]
+
+
+BOOLS = ["hypotheses_met", "invariant", "unitary", "surjective", "irreducible",
+         "representations_ok", "irreps_equivalent", "each_irrep_once", "span_ok",
+         "table_recovered", "theorem17_condition", "fourier_recovered"]
+
+
+# -- the exact solution passes everything ---------------------------------------------------
+@pytest.mark.parametrize("spec", GROUPS)
+def test_fourier_weights_pass_every_check(spec):
+    G = hj.group(spec)
+    r = hv.verify(hv.fourier_weights(G), G)
+    for name in BOOLS:
+        assert getattr(r, name) is True, name
+    n = G.order
+    assert r.invariance_defect <= 1e-13 and r.unitarity_defect <= 1e-13
+    assert r.surjectivity == pytest.approx(1.0, abs=1e-12)
+    assert r.min_singular_value == pytest.approx(1.0, abs=1e-12)
+    assert max(r.homomorphism_residual, r.representation_unitarity_residual,
+               r.irreducibility_residual, r.equivalence_residual, r.span_residual,
+               r.character_distance) <= 1e-12
+    assert r.matched_irreps == tuple(range(len(hj.irreps(G))))
+    np.testing.assert_array_equal(r.recovered_table, G.table)
+    assert r.table_errors == 0
+    assert r.normalised_L <= 1e-12
+    assert r.separation**2 == pytest.approx(2 * n)
+    assert r.min_slice_distance**2 == pytest.approx(2 * n)
+    assert r.worst_product_distance <= 1e-12
+
+
+@pytest.mark.parametrize("spec", ["S3", "A4"])
+def test_invertible_A_keeps_invariance_but_breaks_unitarity(spec, key):
+    G = hj.group(spec)
+    dims = hj.irrep_dims(G)
+    A = [random_matrix(jax.random.fold_in(key, i), d) for i, d in enumerate(dims)]
+    r = hv.verify(hv.fourier_weights(G, A=A), G)
+    assert r.invariant and r.invariance_defect <= 1e-12
+    assert not r.unitary and r.unitarity_defect > 0.05 and not r.hypotheses_met
+    # Theorem 10 alone still recovers the irreps and the table exactly (A cancels).
+    assert r.surjective and r.fourier_recovered and r.equivalence_residual <= 1e-10
+    U = [random_unitary(jax.random.fold_in(key, 10 + i), d) for i, d in enumerate(dims)]
+    ru = hv.verify(hv.fourier_weights(G, A=U), G)
+    assert ru.hypotheses_met and ru.fourier_recovered and ru.unitarity_defect <= 1e-12
+
+
+def test_hand_made_irreps_and_conjugated_irreps(key):
+    G = hj.dihedral(3)
+    hand = d3_hand_irreps()
+    r = hv.verify(hv.fourier_weights(G, hand), G, irreps=hand)
+    assert r.hypotheses_met and r.fourier_recovered
+    # Weights from a conjugate V ρ V^† of the 2-dim irrep: matched to it, U = V up to a phase.
+    V = random_unitary(key, 2)
+    conj = hand[:2] + [np.einsum("ab,gbc,dc->gad", V, hand[2], V.conj())]
+    w = hv.fourier_weights(G, conj)
+    rec = hv.recover_irreps(w, G)
+    m = hv.match_irreps(rec.rho, G, irreps=hand)
+    assert m.matched.tolist() == [0, 1, 2] and float(m.residual.max()) <= 1e-12
+    phase = np.vdot(V, m.intertwiner[2])
+    np.testing.assert_allclose(m.intertwiner[2], V * phase / abs(phase), atol=1e-12)
+    # The library's irreps are matched to the hand-made ones up to unitary equivalence.
+    m_lib = hv.match_irreps(tuple(jnp.asarray(x) for x in hj.irreps(G)), G, irreps=hand)
+    assert m_lib.matched.tolist() == [0, 1, 2] and float(m_lib.residual.max()) <= 1e-10
+
+
+def test_identity_at_any_label():
+    G = relabel(hj.group("S3"), [3, 0, 5, 1, 2, 4])
+    assert G.identity == 3
+    r = hv.verify(hv.fourier_weights(G), G)
+    assert r.hypotheses_met and r.fourier_recovered
+    np.testing.assert_array_equal(r.recovered_table, G.table)
+
+
+# -- invariance defect: exact formula -------------------------------------------------------
+def test_invariance_defect_matches_monte_carlo(key):
+    G = hj.group("S3")
+    dims = hj.irrep_dims(G)
+    w = tuple(jnp.stack([random_matrix(jax.random.fold_in(key, 100 * i + g), d)
+                         for g in range(G.order)]) for i, d in enumerate(dims))
+    exact = np.asarray(hv.invariance_defect(w, G, per_element=True))
+    samples = 40_000
+    kx = jax.random.split(jax.random.fold_in(key, 7))
+    x = (jax.random.normal(kx[0], (samples, G.order))
+         + 1j * jax.random.normal(kx[1], (samples, G.order))) / np.sqrt(2)
+
+    def phi(x):
+        outs = []
+        for wi in w:
+            wx = jnp.einsum("sg,gab->sab", x, wi)
+            outs.append(wx @ jnp.conj(jnp.swapaxes(wx, -1, -2)))
+        return outs
+
+    base = phi(x)
+    denom = sum(jnp.mean(jnp.sum(jnp.abs(b) ** 2, axis=(1, 2))) for b in base)
+    for g in range(G.order):
+        gx = x[:, G.table[G.inverse[g]]]  # (g·x)(h) = x(g⁻¹h)
+        num = sum(jnp.mean(jnp.sum(jnp.abs(a - b) ** 2, axis=(1, 2)))
+                  for a, b in zip(phi(gx), base))
+        mc = float(jnp.sqrt(num / denom))
+        assert mc == pytest.approx(exact[g], rel=0.04, abs=1e-12), g
+    assert exact[G.identity] <= 1e-14 and exact.max() > 0.3
+
+
+def test_invariance_defect_grows_with_perturbation(key):
+    G = hj.group("D4")
+    w = hv.fourier_weights(G)
+    defects = [float(hv.invariance_defect(noise(key, w, eps), G)) for eps in [1e-6, 1e-4, 1e-2]]
+    assert defects[0] < defects[1] < defects[2]
+    ratios = np.array(defects) / np.array([1e-6, 1e-4, 1e-2])
+    assert ratios.max() / ratios.min() < 1.1  # linear in the perturbation
+    assert 0.5 < ratios[0] < 5
+
+
+def test_invariance_defect_has_no_cancellation_floor():
+    # Evaluated without subtracting expanded traces: round-off-level in single precision too.
+    G = hj.group("A4")
+    w = tuple(x.astype(jnp.complex64) for x in hv.fourier_weights(G))
+    assert float(hv.invariance_defect(w, G)) < 2e-6
+    assert float(hv.invariance_defect(hv.fourier_weights(G), G)) < 1e-14
+
+
+# -- unitarity and surjectivity -------------------------------------------------------------
+def test_unitarity_defect_values_and_non_square_error():
+    G = hj.group("S3")
+    w = hv.fourier_weights(G)
+    assert float(hv.unitarity_defect(w)) <= 1e-13
+    doubled = tuple(2 * x for x in w)  # F F^† = 4n I  ⇒  L = 3n
+    assert float(hv.unitarity_defect(doubled)) == pytest.approx(3.0)
+    assert float(hv.unitarity_defect(doubled, relative=False)) == pytest.approx(18.0)
+    with pytest.raises(ValueError, match=r"6 × 10 .*not square"):
+        hv.unitarity_defect(w + (w[2],))
+
+
+def test_singular_A_is_flagged_as_not_surjective(key):
+    G = hj.group("S3")
+    A = [None, None, np.array([[1.0, 2.0], [0.5, 1.0]])]  # rank 1
+    r = hv.verify(hv.fourier_weights(G, A=A), G)
+    assert r.invariant and not r.surjective and not r.hypotheses_met
+    assert r.min_singular_value < 1e-12 and r.surjectivity < 1e-12
+    assert np.isfinite(r.homomorphism_residual)  # no NaN from the singular W_i[e]
+    assert not bool(hv.hypotheses_met(hv.fourier_weights(G, A=A), G))
+
+
+# -- recovered irreps: negative controls ----------------------------------------------------
+def test_two_blocks_from_the_same_irrep():
+    G = hj.group("S3")
+    rho = hj.irreps(G)
+    r = hv.verify(hv.fourier_weights(G, [rho[0], rho[0], rho[2]]), G)
+    assert r.invariant and r.representations_ok and r.irreps_equivalent  # each block is fine
+    assert r.matched_irreps == (0, 0, 2)
+    assert not r.each_irrep_once and not r.fourier_recovered
+    assert not r.unitary and r.unitarity_defect > 0.1 and not r.hypotheses_met
+
+
+def test_reducible_block_is_flagged(key):
+    G = hj.group("S3")
+    rho = [np.asarray(x) for x in hj.irreps(G)]
+    V = random_unitary(key, 2)
+    red = np.zeros((6, 2, 2), complex)
+    red[:, 0, 0], red[:, 1, 1] = rho[0][:, 0, 0], rho[1][:, 0, 0]  # trivial ⊕ sign
+    red = np.einsum("ab,gbc,dc->gad", V, red, V.conj())
+    r = hv.verify(hv.fourier_weights(G, [rho[0], rho[1], red]), G)
+    assert r.invariant  # still invariant: any representation gives an invariant network
+    assert not r.irreducible and r.irreducibility_residual == pytest.approx(1.0)
+    assert not r.surjective  # the map W_i has rank 2 < 4
+    assert not r.irreps_equivalent and not r.span_ok and not r.fourier_recovered
+
+
+def test_span_fails_for_mixed_isotypic_components():
+    G = hj.group("C6")
+    rho = hj.irreps(G)
+    w = list(hv.fourier_weights(G))
+    w[1] = w[1] + 0.3 * jnp.conj(jnp.asarray(rho[2]))
+    r = hv.verify(tuple(w), G)
+    assert not r.span_ok and r.span_residual > 0.25
+    assert not r.invariant and not r.fourier_recovered
+    spans = np.asarray(hv.span_residual(tuple(w), G))
+    assert spans[1] > 0.25 and np.delete(spans, 1).max() < 1e-12
+
+
+def test_span_is_the_conjugate_coefficients_for_complex_characters():
+    # W_i[g] = ρ_i(g)^† has entries conj(ρ_i(g)_kj): for C6 the span of the weights is that
+    # of conj(ρ_i), not of ρ_i's own coefficients (they differ when χ is not real).
+    G = hj.group("C6")
+    w = hv.fourier_weights(G)
+    chi1 = np.asarray(hj.irreps(G)[1])[:, 0, 0]
+    own = np.abs(np.vdot(chi1, np.asarray(w[1])[:, 0, 0])) / G.order
+    assert own < 1e-12 and float(hv.span_residual(w, G)[1]) < 1e-12
+
+
+# -- the table ------------------------------------------------------------------------------
+def test_table_is_not_read_back_against_the_transposed_table():
+    G = hj.group("S3")
+    w = hv.fourier_weights(G)
+    np.testing.assert_array_equal(np.asarray(hv.recover_table(w, G)), G.table)
+    # Composing the raw normalised slices W[g] W[h] gives h·g: the pitfall of CONVENTIONS.
+    e = G.identity
+    naive = np.zeros_like(G.table)
+    slices = np.concatenate([np.asarray(jnp.linalg.solve(x[e], x)).reshape(6, -1)
+                             * np.sqrt(x.shape[-1]) for x in w], axis=1)
+    for g in range(6):
+        for h in range(6):
+            prod = np.concatenate([(np.linalg.solve(x[e], x[g]) @ np.linalg.solve(x[e], x[h]))
+                                   .ravel() * np.sqrt(x.shape[-1]) for x in map(np.asarray, w)])
+            naive[g, h] = np.argmin(np.linalg.norm(slices - prod, axis=1))
+    np.testing.assert_array_equal(naive, G.table.T)
+    G_op = hj.FiniteGroup.from_cayley_table(G.table.T, name="S3op")
+    r = hv.verify(w, G_op)
+    assert not r.table_recovered and r.table_errors > 0 and not r.fourier_recovered
+
+
+def test_relabelled_weights_do_not_recover_the_table():
+    G = hj.group("S3")
+    w = hv.fourier_weights(G)
+    perm = np.array([0, 1, 3, 2, 4, 5])  # swaps a 3-cycle and a reflection: not an automorphism
+    assert G.element_orders[2] != G.element_orders[3]
+    r = hv.verify(tuple(x[perm] for x in w), G)
+    assert not r.table_recovered and not r.invariant and not r.fourier_recovered
+
+
+# -- Theorem 17 -----------------------------------------------------------------------------
+def test_theorem17_condition_implies_recovery(key):
+    G = hj.group("D4")
+    w = hv.fourier_weights(G)
+    n = G.order
+    seen = []
+    for chunk in ([1e-3, 0.05, 0.15, 0.3], [0.5, 0.8, 1.2, 2.0]):  # batch of 4: one compile
+        batch = tuple(jnp.stack([noise(jax.random.fold_in(key, int(1e4 * e)), w, e)[b]
+                                 for e in chunk]) for b in range(len(w)))
+        r = hv.verify_batched(batch, G)
+        assert np.all(r.separation <= r.min_slice_distance + 1e-9)
+        np.testing.assert_allclose(r.separation**2, np.maximum(2 * n - 4 * r.normalised_L, 0),
+                                   rtol=1e-9, atol=1e-9)
+        assert np.all(r.table_recovered[r.theorem17_condition])  # the theorem
+        seen += r.theorem17_condition.tolist()
+    assert seen[0] and not seen[-1]
+    m = hv.theorem17_margins(tuple(x[-1] for x in batch), G)
+    assert float(m.worst_product_distance) == pytest.approx(r.worst_product_distance[-1])
+    assert bool(m.condition) == bool(r.theorem17_condition[-1])
+
+
+# -- batching, vmap, recompilation ----------------------------------------------------------
+def test_batched_matches_single_and_vmap(key):
+    G = hj.group("D4")
+    w = hv.fourier_weights(G)
+    nets = [noise(jax.random.fold_in(key, i), w, e) for i, e in enumerate([0.0, 1e-3, 0.3, 1.0])]
+    batch = tuple(jnp.stack([net[b] for net in nets]) for b in range(len(w)))
+    rb = hv.verify_batched(batch, G)
+    for i, net in enumerate(nets):
+        rs = hv.verify(net, G)
+        for f in dataclasses.fields(rs):
+            if f.name == "tolerances":
+                continue
+            np.testing.assert_allclose(np.asarray(getattr(rb, f.name))[i],
+                                       np.asarray(getattr(rs, f.name)), rtol=1e-9, atol=1e-12,
+                                       err_msg=f.name)
+    vm = jax.vmap(lambda ws: hv.invariance_defect(ws, G))(batch)
+    np.testing.assert_allclose(vm, rb.invariance_defect, rtol=1e-12)
+    tables = jax.vmap(lambda ws: hv.recover_table(ws, G))(batch)
+    np.testing.assert_array_equal(tables, rb.recovered_table)
+    met = jax.vmap(lambda ws: hv.hypotheses_met(ws, G))(batch)
+    np.testing.assert_array_equal(met, rb.hypotheses_met)
+
+
+def test_no_recompilation_for_new_weights_or_a_group_of_the_same_shape(key):
+    D4, Q8 = hj.group("D4"), hj.group("Q8")
+    w = hv.fourier_weights(D4)
+    batch = tuple(jnp.stack([x, x, x, x]) for x in w)
+    hv.verify_batched(batch, D4)
+    size = _report._measure_many._cache_size()
+    hv.verify_batched(noise(key, batch, 0.1), D4)
+    rq = hv.verify_batched(tuple(jnp.stack([x] * 4) for x in hv.fourier_weights(Q8)), Q8)
+    assert _report._measure_many._cache_size() == size
+    assert rq.fourier_recovered.all()
+    tight = hv.verify_batched(batch, D4, tolerances=hv.Tolerances(invariance=0.0))
+    assert _report._measure_many._cache_size() == size and tight.table_recovered.all()
+
+
+# -- bad input ------------------------------------------------------------------------------
+def test_bad_input_raises_clear_errors():
+    G = hj.group("S3")
+    w = hv.fourier_weights(G)
+    with pytest.raises(ValueError, match="group has order 6"):
+        hv.verify(hv.fourier_weights(hj.group("D4")), G)
+    with pytest.raises(ValueError, match=r"weights\[1\] has leading shape"):
+        hv.verify((w[0], w[1][:5], w[2]), G)
+    with pytest.raises(ValueError, match="square"):
+        hv.verify((w[0], jnp.zeros((6, 2, 3)), w[2]), G)
+    with pytest.raises(ValueError, match=r"\(seeds, n, d_i, d_i\)"):
+        hv.verify_batched(w, G)
+    with pytest.raises(ValueError, match="empty"):
+        hv.verify((), G)
+    with pytest.raises(TypeError, match="tuple of arrays"):
+        hv.verify(w[2], G)
+    with pytest.raises(TypeError, match="FiniteGroup"):
+        hv.verify(w, G.table)
+    with pytest.raises(TypeError, match="Tolerances"):
+        hv.verify(w, G, tolerances={"invariance": 1e-3})
+    rho = [np.asarray(x) for x in hj.irreps(G)]
+    broken = rho[2].copy()
+    broken[[1, 2]] = broken[[2, 1]]
+    with pytest.raises(ValueError, match=r"irreps\[2\] is not a representation"):
+        hv.verify(w, G, irreps=[rho[0], rho[1], broken])
+    with pytest.raises(ValueError, match="Σ d² = 2"):
+        hv.verify(w, G, irreps=rho[:2])
+    with pytest.raises(ValueError, match=r"A\[2\] must have shape \(2, 2\)"):
+        hv.fourier_weights(G, A=[None, None, np.eye(3)])
