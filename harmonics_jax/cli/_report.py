@@ -26,7 +26,7 @@ def sweep_rows(summary: dict) -> list[dict]:
     return rows
 
 
-HEADER = ("group", "order", "noise", "hypotheses met", "all conclusions | met",
+HEADER = ("group", "order", "noise", "hypotheses met", "all conclusions (of met)",
           "table recovered", "median inv. defect", "median unit. defect")
 
 

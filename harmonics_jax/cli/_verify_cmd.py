@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - start
     table = format_rows(rows)
     print("\n" + table)
-    print(f"\n{elapsed:.0f} s in all. 'all conclusions | met': of the networks meeting the "
+    print(f"\n{elapsed:.0f} s in all. 'all conclusions (of met)': of the networks meeting the "
           "hypotheses, how many have irreps equivalent to G's, each once, the Fourier span, "
           "and the exact Cayley table.")
     write_json_atomic(out / "results.json", {"rows": rows, "seconds": elapsed,

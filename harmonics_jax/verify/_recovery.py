@@ -131,7 +131,12 @@ def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMat
         matched.append(jnp.array(cands)[best])
         dist.append(rms[best])
         inter.append(u)
-        res.append(jnp.max(jnp.linalg.norm(rho - conj_true, axis=(-2, -1))) / jnp.sqrt(d))
+        # U must be unitary: the polar factor of a vanishing intertwiner (a zero block) is 0,
+        # and 0 = 0·ρ·0^† would otherwise pass as "equivalent".
+        not_unitary = jnp.linalg.norm(jnp.matmul(u, _dag(u), precision=_HI)
+                                      - jnp.eye(d, dtype=u.dtype))
+        res.append(jnp.maximum(
+            jnp.max(jnp.linalg.norm(rho - conj_true, axis=(-2, -1))), not_unitary) / jnp.sqrt(d))
     return IrrepMatch(jnp.stack(matched), jnp.stack(dist), tuple(inter), jnp.stack(res))
 
 
