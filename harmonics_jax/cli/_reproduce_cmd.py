@@ -30,6 +30,11 @@ def add_parser(sub) -> None:
                    help="optimiser steps per network")
     p.add_argument("--noise", default="0:1:0.05",
                    help="noise grid, 'start:stop:step' or a comma list (default %(default)s)")
+    p.add_argument("--constraint", choices=["unitary", "penalty"],
+                   default=TrainConfig().constraint,
+                   help="exact unitarity (default) or the paper's penalty η‖F^†F − nI‖²")
+    p.add_argument("--groups", default=None,
+                   help="comma-separated groups instead of the figure's own")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(run=run)
 
@@ -49,7 +54,7 @@ def _grid(text: str) -> np.ndarray:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out or f"runs/{args.figure}")
-    config = TrainConfig(steps=args.steps)
+    config = TrainConfig(steps=args.steps, constraint=args.constraint)
     if args.figure == "fig2":
         facts = figure2(out, seeds=args.seeds, config=config, progress=not args.no_progress)
         for name, f in facts.items():
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {out / 'fig2.png'} and {out}/fig2_<group>.csv")
         return 0
     groups = ("C5", "C6") if args.figure == "fig3" else ("D3", "D4", "Q8", "A4")
+    if args.groups:
+        groups = tuple(s.strip() for s in args.groups.split(",") if s.strip())
     res = figure3(out, groups=groups, runs=args.runs, noise=_grid(args.noise), config=config,
                   progress=not args.no_progress, name=args.figure.replace("-", "_"))
     print("noise std: " + " ".join(f"{v:.2f}" for v in res["noise"]))
