@@ -34,3 +34,12 @@ from ._laws import group_axiom_residuals as group_axiom_residuals
 from ._laws import invariance_defect as invariance_defect
 from ._laws import irrep_set_residuals as irrep_set_residuals
 from ._laws import representation_residuals as representation_residuals
+from . import models as models
+from . import runner as runner
+from . import training as training
+from . import verify as verify
+from .models import blocks_from_matrix as blocks_from_matrix
+from .training import Hyperparams as Hyperparams
+from .training import TrainConfig as TrainConfig
+from .training import sweep as sweep
+from .training import train as train
