@@ -7,6 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import harmonics_jax as hj
+from harmonics_jax.testing import relabel
 from harmonics_jax._laws import group_axiom_residuals
 from harmonics_jax.testing.strategies import finite_groups
 
@@ -18,11 +19,6 @@ LOOP5 = np.array([[0, 1, 2, 3, 4],
                   [4, 3, 1, 2, 0]])
 
 
-def relabel(group, perm):
-    p = np.asarray(perm)
-    table = np.empty_like(group.table)
-    table[p[:, None], p[None, :]] = p[group.table]
-    return hj.FiniteGroup.from_cayley_table(table, name=f"{group.name}~")
 
 
 D4_MOVED = relabel(hj.dihedral(4), [5, 3, 0, 7, 1, 2, 6, 4])  # identity at label 5

@@ -7,6 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import harmonics_jax as hj
+from harmonics_jax.testing import relabel
 from harmonics_jax._irreps import irreps
 from harmonics_jax._laws import irrep_set_residuals, representation_residuals
 from harmonics_jax.testing.strategies import finite_groups
@@ -14,11 +15,6 @@ from harmonics_jax.testing.strategies import finite_groups
 TOL = 1e-9
 
 
-def relabel(group, perm):
-    p = np.asarray(perm)
-    table = np.empty_like(group.table)
-    table[p[:, None], p[None, :]] = p[group.table]
-    return hj.FiniteGroup.from_cayley_table(table, name=f"{group.name}~")
 
 
 D3_MOVED = relabel(hj.dihedral(3), [4, 2, 5, 0, 1, 3])  # identity at label 4

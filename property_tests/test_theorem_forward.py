@@ -23,6 +23,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import harmonics_jax as hj
+from harmonics_jax.testing import relabel
 from harmonics_jax import verify as hv
 from harmonics_jax.testing.strategies import finite_groups
 
@@ -37,12 +38,6 @@ groups = finite_groups(max_order=24).filter(lambda G: G.order > 1)
 
 
 # -- helpers --------------------------------------------------------------------------------
-def relabel(group, perm):
-    """The same group with element g renamed perm[g]."""
-    p = np.asarray(perm)
-    table = np.empty_like(np.asarray(group.table))
-    table[p[:, None], p[None, :]] = p[np.asarray(group.table)]
-    return hj.FiniteGroup.from_cayley_table(table, name=f"{group.name}~")
 
 
 A4_MOVED = relabel(hj.alternating(4), [7, 3, 11, 0, 5, 1, 9, 2, 10, 4, 8, 6])  # e at label 7

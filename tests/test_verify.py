@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import harmonics_jax as hj
+from harmonics_jax.testing import relabel
 from harmonics_jax import verify as hv
 from harmonics_jax.verify import _report
 
@@ -16,12 +17,6 @@ GROUPS = ["C6", "S3", "D4", "Q8", "A4"]
 
 
 # -- helpers --------------------------------------------------------------------------------
-def relabel(group, perm):
-    """The same group with element g renamed perm[g]: table'[perm[g], perm[h]] = perm[g·h]."""
-    perm = np.asarray(perm)
-    table = np.empty_like(group.table)
-    table[np.ix_(perm, perm)] = perm[group.table]
-    return hj.FiniteGroup.from_cayley_table(table, name=group.name + "'")
 
 
 def noise(key, weights, eps):
