@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
                    default=TrainConfig().constraint,
                    help="exact unitarity (default) or the paper's penalty η‖F^†F − nI‖²")
     p.add_argument("--groups", default=None,
-                   help="comma-separated groups instead of the figure's own")
+                   help="comma-separated groups instead of the figure's own (fig3 targets only)")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(run=run)
 

@@ -9,14 +9,17 @@ authors' code, so our σ and the paper's "noise std" are the same number.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
 
 from .._constructors import group as parse_group
+from ..models import blocks_from_matrix
 from ..runner import run_sweep
 from ..runner._store import write_bytes_atomic
 from ..training import Hyperparams, TrainConfig
+from ..verify import verify
 
 __all__ = ["figure2", "figure3", "PAPER_FIG3"]
 
@@ -25,8 +28,6 @@ PAPER_FIG3 = {"C5": (0.550, 0.575), "C6": (0.510, 0.540)}
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(header)
@@ -35,8 +36,6 @@ def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 def _save_png(fig, path: Path) -> None:
-    import io
-
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
     write_bytes_atomic(path, buf.getvalue())
@@ -64,9 +63,6 @@ def figure2(out_dir: str | Path, *, groups=("C6", "C2xC2xC2", "D3"), seeds: int 
             raise RuntimeError(f"figure2: no network on {name} met the hypotheses in {seeds} "
                                "seeds; raise seeds or steps")
         run = met[0]
-        from ..verify import verify
-        from ..models import blocks_from_matrix
-
         with np.load(out / name / run["weights"]) as z:
             j = int(np.flatnonzero(z["seeds"] == run["seed"])[0])
             F = z["F"][0, j]
