@@ -20,7 +20,7 @@ from harmonics_jax import verify as hv
 from harmonics_jax.testing.strategies import finite_groups
 
 from .test_theorem_forward import (
-    A4_MOVED,
+    pinned_groups,
     HEAVY,
     Q8,
     S3_MOVED,
@@ -92,10 +92,7 @@ def certified_rows_recovered(conditions, tables, table):
 # -- the theorem -----------------------------------------------------------------------------
 @HEAVY
 @given(groups, seeds)
-@example(Q8, 0)
-@example(A4_MOVED, 1)
-@example(S3_MOVED, 2)
-@example(hj.cyclic(1), 3)
+@pinned_groups
 def test_certified_networks_read_back_the_table(G, seed):
     """Network s is the Fourier transform plus a random direction of relative size EPS[s]
     (10⁻⁴ … 1).  On every network: verification's L̂, separation, worst product distance,
