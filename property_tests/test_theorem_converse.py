@@ -3,7 +3,7 @@ hypotheses of Corollary 11 (invariant, unitary, surjective) satisfies every conc
 irreps equivalent to G's, each exactly once, weights spanning the Fourier coefficients, and
 the exact Cayley table, label for label.
 
-Profile ``ci``: groups of order ≤ 12, 8 seeds each.  ``thorough``: order ≤ 60, 32 seeds.
+Profile ``ci``: groups of order ≤ 12, 8 seeds each.  ``thorough``: order ≤ 60, 16 seeds.
 A failure shrinks towards a small group and prints its table, the seed and the offending
 network's residuals, ready to be pinned with ``@example``.
 """
@@ -25,7 +25,7 @@ from harmonics_jax.verify import verify_batched
 
 THOROUGH = os.environ.get("HARMONICS_PROFILE", "ci") == "thorough"
 MAX_ORDER = 60 if THOROUGH else 12
-SEEDS = 32 if THOROUGH else 8
+SEEDS = 16 if THOROUGH else 8
 CONCLUSIONS = ("irreps_equivalent", "each_irrep_once", "span_ok", "table_recovered")
 
 

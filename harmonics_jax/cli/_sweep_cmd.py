@@ -32,7 +32,9 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
     d, h = TrainConfig(), Hyperparams()
     p.add_argument("--seeds", type=int, default=64, help="networks per hyper-parameter value")
     p.add_argument("--steps", type=int, default=d.steps, help="optimiser steps per network")
-    p.add_argument("--batch", type=int, default=d.batch_size, help="orbit pairs per step")
+    p.add_argument("--batch", type=int, default=d.batch_size,
+                   help="orbit pairs per step (default: 32 up to order 24, growing as "
+                   "(order/24)² beyond)")
     p.add_argument("--lr", type=_floats, default=[h.learning_rate],
                    help="peak learning rate(s); a comma list sweeps them")
     p.add_argument("--noise", type=_floats, default=[h.noise_std],

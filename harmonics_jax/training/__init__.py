@@ -11,10 +11,12 @@ Default recipe (``TrainConfig()``, ``Hyperparams()``), chosen by measurement
 
 * exact unitarity: ``F/√n`` stays unitary; the gradient is projected on the tangent space
   of √n·U(n) (Riemannian gradient), then Adam (lr 0.3), then a Newton–Schulz retraction;
-* batch 32, 4000 steps in 8 rounds of warm-up + cosine decay to 1e-3 of the peak;
+* batch 32 up to order 24, growing as (n/24)² beyond (:func:`default_batch_size`), 4000
+  steps in 8 rounds of warm-up + cosine decay to 1e-3 of the peak;
 * after each round but the last, blocks still far from invariant are re-drawn (a Haar
-  rotation of their columns); networks with nothing to re-draw keep polishing at the final
-  learning rate.
+  rotation of their columns), unless no block is invariant yet (the network is still on
+  the plateau around its random start); networks with nothing left to re-draw keep
+  polishing at the final learning rate.
 
 Entry points: :func:`train` (one network, jitted) and :func:`sweep` (vmap over seeds and a
 hyper-parameter axis, seeds sharded over devices).  See ``_engine`` for what recompiles and
@@ -23,6 +25,7 @@ for multi-host use with ``jax.distributed.initialize()``.
 
 from ._config import Hyperparams as Hyperparams
 from ._config import TrainConfig as TrainConfig
+from ._config import default_batch_size as default_batch_size
 from ._engine import TrainResult as TrainResult
 from ._engine import resolve_block_dims as resolve_block_dims
 from ._engine import sweep as sweep

@@ -8,6 +8,7 @@ sweeping them with ``vmap``, never recompiles.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import NamedTuple
 
 import jax.numpy as jnp
@@ -25,13 +26,23 @@ _SCHEDULES = ("cosine", "exponential", "constant")
 _DTYPES = ("float32", "float64")
 
 
+def default_batch_size(n: int) -> int:
+    """``32 · ⌈(n/24)²⌉``: 32 for groups of order ≤ 24, 64 up to order 33, 128 at order 48,
+    224 at order 60 (docs/RECIPE.md, phase 7)."""
+    return 32 * max(1, math.ceil((n / 24) ** 2))
+
+
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
     r"""Static recipe for training one power-spectral network (see ``train``).
 
     Attributes:
         steps: optimiser steps (a multiple of ``log_every``).
-        batch_size: orbit pairs ``(x, g·x + ε)`` per step.
+        batch_size: orbit pairs ``(x, g·x + ε)`` per step; ``None`` (default) means
+            :func:`default_batch_size` of the group order: 32 up to order 24, growing as
+            ``(n/24)²`` beyond, because one pair's gradient carries less signal as ``n``
+            grows (at batch 32, C60 sits ~3500 steps on the plateau around its random start
+            and D30 and A5 never leave it in 8000 steps; at 128 all three do).
         log_every: the loss curve records the mean loss of every ``log_every`` steps.
         block_dims: block dimensions ``(d_1, …, d_k)`` with ``Σ d_i² = n``; ``None`` means the
             irrep dimensions of the group.
@@ -55,7 +66,9 @@ class TrainConfig:
             defect exceeds ``reset_threshold`` are re-drawn: their columns of ``F`` are mixed
             by a Haar-random unitary (the invariant blocks are untouched and ``F^†F = n·I``
             is kept), and Adam's moments are reset.  This escapes the typical local minimum,
-            where a small block holds part of a larger irrep's isotypic component.
+            where a small block holds part of a larger irrep's isotypic component.  A
+            network with no invariant block yet is not re-drawn: it is still on the plateau
+            around its random start, which a re-draw would only restart.
         reset_threshold: the per-block defect above which a block is re-drawn.
         retraction_iters: Newton–Schulz iterations per step (``constraint="unitary"``).
         eval_signals: held-out signals (each tested against every group element) for the
@@ -65,7 +78,7 @@ class TrainConfig:
     """
 
     steps: int = 4000
-    batch_size: int = 32
+    batch_size: int | None = None
     log_every: int = 100
     block_dims: tuple[int, ...] | None = None
     constraint: str = "unitary"
@@ -84,6 +97,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "log_every", "restarts", "rounds", "eval_signals"):
             v = getattr(self, name)
+            if name == "batch_size" and v is None:
+                continue
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
                 raise ValueError(f"TrainConfig.{name} must be a positive integer, got {v!r}")
         for name in ("warmup_steps", "retraction_iters"):
@@ -113,6 +128,10 @@ class TrainConfig:
         if self.block_dims is not None:
             object.__setattr__(self, "block_dims",
                                check_block_dims(self.block_dims, what="TrainConfig.block_dims"))
+
+    def batch_size_for(self, n: int) -> int:
+        """The batch size used for a group of order ``n``."""
+        return default_batch_size(n) if self.batch_size is None else int(self.batch_size)
 
     @property
     def real_dtype(self):
