@@ -197,3 +197,25 @@ def test_small_group_is_recovered_label_for_label(key):
     # Negative control: untrained (random unitary) weights do not give the table back.
     R = blocks_from_matrix(random_unitary_matrix(key, 6, jnp.complex128), hj.irrep_dims(G))
     assert not np.array_equal(np.asarray(recover_table(R, G)), G.table)
+
+
+def test_default_batch_size_grows_with_the_order():
+    from harmonics_jax.training import default_batch_size
+
+    assert [default_batch_size(n) for n in (1, 6, 24, 25, 33, 34, 48, 60)] == [
+        32, 32, 32, 64, 64, 96, 128, 224]
+    assert TrainConfig().batch_size is None and TrainConfig().batch_size_for(60) == 224
+    assert TrainConfig(batch_size=8).batch_size_for(60) == 8  # an explicit value wins
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        TrainConfig(batch_size=0)
+
+
+def test_a_network_on_its_starting_plateau_is_not_redrawn(key):
+    """C46 at batch 32 sits on a plateau around its random start for longer than a round;
+    re-drawing it at every round's end kept it there (0/32 seeds before the rule)."""
+    G = hj.group("C46")
+    r = sweep(key, G, TrainConfig(batch_size=32), 4)
+    assert float(jnp.max(r.invariance_defect)) < 1e-3
+    # Control: the plateau is real: one short round leaves every network far from invariant.
+    short = sweep(key, G, TrainConfig(steps=400, rounds=1, batch_size=32), 4)
+    assert float(jnp.min(short.invariance_defect)) > 0.1

@@ -28,7 +28,7 @@ _DTYPES = ("float32", "float64")
 
 def default_batch_size(n: int) -> int:
     """``32 · ⌈(n/24)²⌉``: 32 for groups of order ≤ 24, 64 up to order 33, 128 at order 48,
-    224 at order 60 (docs/RECIPE.md, phase 7)."""
+    224 at order 60 (docs/RECIPE.md, phase 9)."""
     return 32 * max(1, math.ceil((n / 24) ** 2))
 
 
