@@ -14,9 +14,8 @@ Default recipe (``TrainConfig()``, ``Hyperparams()``), chosen by measurement
 * batch 32 up to order 24, growing as (n/24)² beyond (:func:`default_batch_size`), 4000
   steps in 8 rounds of warm-up + cosine decay to 1e-3 of the peak;
 * after each round but the last, blocks still far from invariant are re-drawn (a Haar
-  rotation of their columns), unless no block is invariant yet (the network is still on
-  the plateau around its random start); networks with nothing left to re-draw keep
-  polishing at the final learning rate.
+  rotation of their columns); networks with nothing to re-draw keep polishing at the final
+  learning rate.
 
 Entry points: :func:`train` (one network, jitted) and :func:`sweep` (vmap over seeds and a
 hyper-parameter axis, seeds sharded over devices).  See ``_engine`` for what recompiles and

@@ -219,16 +219,12 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
                 # re-run the warm-up and decay.  Networks with nothing to re-draw keep their
                 # Adam state and the final learning rate (a warm restart would only shake a
                 # converged network).
-                high = block_invariance_defects(F, table, dims) > config.reset_threshold
-                # A network with no invariant block yet is still on the plateau around its
-                # random start (long for large groups: ~3500 steps for C60 at batch 32);
-                # re-drawing it would only restart that plateau, so it trains on.
-                escaped = jnp.any(~high)
-                bad = high & escaped & (r < config.rounds - 1)
+                bad = block_invariance_defects(F, table, dims) > config.reset_threshold
+                bad = bad & (r < config.rounds - 1)
                 U = _masked_haar(jax.random.fold_in(k_reset, r), bad[col_block], cplx)
                 F = F @ U
-                active = jnp.any(high)
-                opt = jax.tree.map(lambda a, b: jnp.where(jnp.any(bad), a, b), adam.init(F), opt)
+                active = jnp.any(bad)
+                opt = jax.tree.map(lambda a, b: jnp.where(active, a, b), adam.init(F), opt)
             return (F, opt, active), curve
 
         carry = (F, adam.init(F), jnp.asarray(True))
