@@ -11,9 +11,22 @@ import dataclasses
 from functools import cached_property
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["FiniteGroup", "validate_cayley_table"]
+__all__ = ["FiniteGroup", "validate_cayley_table", "identity_label", "inverse_labels"]
+
+
+def identity_label(table) -> jax.Array:
+    """The label e with ``table[e, h] = h`` for all h, computed from a (validated) table
+    inside ``jit``/``vmap``: any label may be the identity."""
+    n = table.shape[0]
+    return jnp.argmax(jnp.all(table == jnp.arange(n)[None, :], axis=1))
+
+
+def inverse_labels(table) -> jax.Array:
+    """``inverse[g]``: the h with ``table[g, h] = e``, traceable like :func:`identity_label`."""
+    return jnp.argmax(table == identity_label(table), axis=1)
 
 
 def _as_integer_table(table: object) -> np.ndarray:

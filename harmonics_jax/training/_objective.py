@@ -17,12 +17,11 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Complex, Float, Int, PRNGKeyArray
 
+from .._group import inverse_labels
 from ..models._power_spectral import _dim_groups, gram, grouped_block_values
 
 __all__ = [
     "complex_normal",
-    "identity_label",
-    "inverse_labels",
     "sample_orbit_pairs",
     "invariance_loss",
     "unitarity_penalty",
@@ -38,18 +37,6 @@ def complex_normal(key: PRNGKeyArray, shape, dtype) -> Array:
     real = jnp.finfo(dtype).dtype
     z = jax.random.normal(key, (*shape, 2), real) * jnp.asarray(0.5 ** 0.5, real)
     return jax.lax.complex(z[..., 0], z[..., 1]).astype(dtype)
-
-
-def identity_label(table: Int[Array, "n n"]) -> Int[Array, ""]:
-    """Label e with ``table[e, h] = h`` for all h (traceable; the table is not assumed to have
-    its identity at 0)."""
-    n = table.shape[0]
-    return jnp.argmax(jnp.all(table == jnp.arange(n)[None, :], axis=1))
-
-
-def inverse_labels(table: Int[Array, "n n"]) -> Int[Array, " n"]:
-    """``inverse[g]``: the h with ``table[g, h] = e`` (traceable)."""
-    return jnp.argmax(table == identity_label(table), axis=1)
 
 
 def sample_orbit_pairs(key: PRNGKeyArray, table: Int[Array, "n n"], batch: int,

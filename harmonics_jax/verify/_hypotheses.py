@@ -33,7 +33,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Complex, Float, Int
 
-from .._group import FiniteGroup
+from .._group import FiniteGroup, identity_label
+from ..models import matrix_from_blocks
 from ._linalg import dag as _dag
 from ._linalg import mgs_qr, singular_values
 from ._tolerances import Tolerances
@@ -53,19 +54,6 @@ def _safe_ratio(num: Array, den: Array) -> Array:
     pos = den > 0
     ratio = num / jnp.where(pos, den, 1)
     return jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))
-
-
-def identity_label(table: Int[Array, "n n"]) -> Int[Array, ""]:
-    """The label e with table[e, h] = h for all h (traceable; any label may be the identity)."""
-    n = table.shape[0]
-    return jnp.argmax(jnp.all(table == jnp.arange(n), axis=1))
-
-
-def flat_weights(weights: tuple[Array, ...]) -> Array:
-    """F[g, (i, j, k)] = √d_i W_i[g]_{jk}, shape (n, Σ d_i²)."""
-    n = weights[0].shape[0]
-    return jnp.concatenate(
-        [jnp.sqrt(w.shape[-1]).astype(w.real.dtype) * w.reshape(n, -1) for w in weights], axis=1)
 
 
 @jax.jit
@@ -133,7 +121,7 @@ def _require_square(weights: tuple[Array, ...], fn: str) -> None:
 @jax.jit
 def gram_defect_kernel(weights: tuple[Array, ...]) -> Array:
     """L = max_{p,q} |(F F^† − n I)_{pq}|, rows and columns indexed by group elements."""
-    f = flat_weights(weights)
+    f = matrix_from_blocks(weights)
     n = f.shape[0]
     gram = jnp.matmul(f, jnp.conj(f).T, precision=_HI)
     return jnp.max(jnp.abs(gram - n * jnp.eye(n, dtype=gram.dtype)))

@@ -19,8 +19,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Complex, Float, Int
 
-from .._group import FiniteGroup
-from ._hypotheses import identity_label
+from .._group import FiniteGroup, identity_label
 from ._linalg import dag as _dag
 from ._linalg import inverse, mgs_qr, polar_unitary, singular_values
 from ._validate import as_irreps, as_weights, check_group
