@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Complex, Float, PRNGKeyArray
 
-from ._blocks import blocks_from_matrix, check_block_dims
-from ._power_spectral import Model, random_unitary_matrix
+from ._blocks import check_block_dims
+from ._power_spectral import Model, random_unitary_matrix, unitary_init
 
 __all__ = ["bispectrum", "bispectral_network", "logistic_neuron", "logistic_neuron_network"]
 
@@ -69,12 +69,7 @@ def bispectral_network(block_dims: Sequence[int],
         for i, j in pairs:
             if not (0 <= i < len(dims) and 0 <= j < len(dims)):
                 raise ValueError(f"pairs: ({i}, {j}) is out of range for {len(dims)} blocks")
-
-    def init(key: PRNGKeyArray, n: int) -> tuple[Array, ...]:
-        check_block_dims(dims, n)
-        return blocks_from_matrix(random_unitary_matrix(key, n), dims)
-
-    return Model(init, lambda W, x: bispectrum(W, x, pairs))
+    return Model(unitary_init(dims), lambda W, x: bispectrum(W, x, pairs))
 
 
 def logistic_neuron(w: Complex[Array, " n"], x: Complex[Array, " n"], bias: float = 0.0

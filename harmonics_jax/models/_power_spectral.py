@@ -116,17 +116,35 @@ def power_spectrum_from_matrix(F: Complex[Array, "n n"], x: Complex[Array, " n"]
     return tuple(out)
 
 
+def unitary_qr_factor(a: Complex[Array, "n n"]) -> Complex[Array, "n n"]:
+    r"""The Q of ``a = QR`` with the phases of R's diagonal absorbed into Q, which makes Q
+    unique: Haar-distributed for a complex Gaussian ``a``, and equal to the identity on
+    columns where ``a`` is."""
+    q, r = jnp.linalg.qr(a)
+    ph = jnp.diagonal(r)
+    return q * (ph / jnp.abs(ph))[None, :]
+
+
 def random_unitary_matrix(key: PRNGKeyArray, n: int, dtype: Any = jnp.complex64
                           ) -> Complex[Array, "n n"]:
-    r"""``√n · U`` with ``U`` Haar-random unitary (QR of a complex Gaussian matrix with the
-    phases of R's diagonal absorbed), so that ``F^† F = n·I``."""
+    r"""``√n · U`` with ``U`` Haar-random unitary (:func:`unitary_qr_factor` of a complex
+    Gaussian matrix), so that ``F^† F = n·I``."""
     real = jnp.finfo(dtype).dtype
     kr, ki = jax.random.split(key)
     a = (jax.random.normal(kr, (n, n), real) + 1j * jax.random.normal(ki, (n, n), real))
-    q, r = jnp.linalg.qr(a.astype(dtype))
-    ph = jnp.diagonal(r)
-    q = q * (ph / jnp.abs(ph))[None, :]
-    return (math.sqrt(n) * q).astype(dtype)
+    return (math.sqrt(n) * unitary_qr_factor(a.astype(dtype))).astype(dtype)
+
+
+def unitary_init(block_dims: tuple[int, ...]
+                 ) -> Callable[[PRNGKeyArray, int], tuple[Array, ...]]:
+    """``Model.init`` shared by the spectral networks: ``F = √n·U`` (Haar) split into blocks
+    of ``block_dims``, so the network starts exactly unitary (``F^†F = n·I``)."""
+
+    def init(key: PRNGKeyArray, n: int) -> tuple[Array, ...]:
+        check_block_dims(block_dims, n)
+        return blocks_from_matrix(random_unitary_matrix(key, n), block_dims)
+
+    return init
 
 
 def power_spectral_network(block_dims: Sequence[int]) -> Model:
@@ -143,10 +161,4 @@ def power_spectral_network(block_dims: Sequence[int]) -> Model:
         >>> [p.shape for p in net.apply(W, jax.numpy.ones(6))]
         [(1, 1), (1, 1), (2, 2)]
     """
-    dims = check_block_dims(block_dims)
-
-    def init(key: PRNGKeyArray, n: int) -> tuple[Array, ...]:
-        check_block_dims(dims, n)
-        return blocks_from_matrix(random_unitary_matrix(key, n), dims)
-
-    return Model(init, power_spectrum)
+    return Model(unitary_init(check_block_dims(block_dims)), power_spectrum)

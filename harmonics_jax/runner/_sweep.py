@@ -75,8 +75,13 @@ def _hparam_axis(hparams: Hyperparams) -> dict[str, list[float]]:
     return {k: np.broadcast_to(a, (size,)).tolist() for k, a in arrs.items()}
 
 
+def _chunk_name(index: int) -> str:
+    """The chunk file, relative to the sweep folder (as recorded in summary.json)."""
+    return f"chunks/chunk_{index:05d}.npz"
+
+
 def _chunk_path(out: Path, index: int) -> Path:
-    return out / "chunks" / f"chunk_{index:05d}.npz"
+    return out / _chunk_name(index)
 
 
 def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.ndarray,
@@ -102,7 +107,7 @@ def _records(arrays: dict[str, np.ndarray], spec: SweepSpec, chunk: int) -> list
             rec: dict[str, Any] = {"seed": int(arrays["seeds"][j]), "hparam_index": i}
             rec.update({k: spec.hparams[k][i] for k in spec.hparams})
             rec.update({k: arrays[k][i, j].item() for k in (*RUN_FIELDS, "final_loss")})
-            rec["weights"] = f"chunks/chunk_{chunk:05d}.npz"
+            rec["weights"] = _chunk_name(chunk)
             out.append(rec)
     return out
 

@@ -17,7 +17,7 @@ from jaxtyping import Array, Float
 
 from ..models._blocks import check_block_dims
 
-__all__ = ["TrainConfig", "Hyperparams", "default_hyperparams"]
+__all__ = ["TrainConfig", "Hyperparams", "default_batch_size"]
 
 _CONSTRAINTS = ("unitary", "penalty")
 _OBJECTIVES = ("sampled", "expected")
@@ -154,11 +154,6 @@ class Hyperparams(NamedTuple):
     learning_rate: Float[Array, "*h"] | float = 0.3
     penalty: Float[Array, "*h"] | float = 1.0
     noise_std: Float[Array, "*h"] | float = 0.0
-
-
-def default_hyperparams() -> Hyperparams:
-    """The default recipe's hyper-parameters."""
-    return Hyperparams()
 
 
 def check_hyperparams(hp: Hyperparams, *, batched: bool) -> Hyperparams:

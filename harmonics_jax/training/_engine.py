@@ -37,7 +37,7 @@ from jaxtyping import Array, Complex, Float, PRNGKeyArray
 
 from .._irreps import irrep_dims
 from ..models._blocks import check_block_dims
-from ..models._power_spectral import random_unitary_matrix
+from ..models._power_spectral import random_unitary_matrix, unitary_qr_factor
 from ._config import Hyperparams, TrainConfig, check_hyperparams
 from ._objective import (
     block_invariance_defects,
@@ -124,10 +124,7 @@ def _masked_haar(key, mask, dtype):
     n = mask.shape[0]
     Z = complex_normal(key, (n, n), dtype)
     both = mask[:, None] & mask[None, :]
-    M = jnp.where(both, Z, jnp.eye(n, dtype=dtype))
-    q, r = jnp.linalg.qr(M)
-    ph = jnp.diagonal(r)
-    return q * (ph / jnp.abs(ph))[None, :]
+    return unitary_qr_factor(jnp.where(both, Z, jnp.eye(n, dtype=dtype)))
 
 
 def _retract(F, iters: int):
@@ -292,8 +289,9 @@ _sweep_cache: dict = {}
 
 
 def _sweep_fn(mesh_devices: tuple, impl):
-    fn = _sweep_cache.get((mesh_devices, impl))
-    if fn is None:
+    """The jitted sweep for these devices and key kind, and the sharding of its seed axis."""
+    cached = _sweep_cache.get((mesh_devices, impl))
+    if cached is None:
         mesh = Mesh(np.array(mesh_devices), ("seeds",))
         seeds = NamedSharding(mesh, P("seeds"))
         rep = NamedSharding(mesh, P())
@@ -302,8 +300,8 @@ def _sweep_fn(mesh_devices: tuple, impl):
             lambda kd, t, hp, config, dims: _sweep_impl(kd, t, hp, config, dims, impl),
             static_argnames=("config", "dims"),
             in_shardings=(seeds, rep, rep), out_shardings=out)
-        _sweep_cache[(mesh_devices, impl)] = fn
-    return fn, NamedSharding(Mesh(np.array(mesh_devices), ("seeds",)), P("seeds"))
+        cached = _sweep_cache[(mesh_devices, impl)] = (fn, seeds)
+    return cached
 
 
 def sweep(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
