@@ -12,6 +12,7 @@ from ._constructors import direct_product as direct_product
 from ._constructors import from_permutations as from_permutations
 from ._constructors import group as group
 from ._constructors import quaternion as quaternion
+from ._constructors import relabel as relabel
 from ._constructors import semidirect_product as semidirect_product
 from ._constructors import symmetric as symmetric
 from ._group import FiniteGroup as FiniteGroup

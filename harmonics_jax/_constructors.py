@@ -28,6 +28,7 @@ __all__ = [
     "semidirect_product",
     "from_permutations",
     "group",
+    "relabel",
 ]
 
 _MAX_PERMUTATION_ORDER = 10_000
@@ -310,3 +311,22 @@ def group(spec: str) -> FiniteGroup:
     for g in factors[1:]:
         result = direct_product(result, g)
     return result
+
+
+def relabel(group: FiniteGroup, perm: Sequence[int], *, name: str | None = None) -> FiniteGroup:
+    """The same group with element g renamed ``perm[g]``:
+    ``table'[perm[g], perm[h]] = perm[table[g, h]]`` (validated from the new table).
+
+    >>> relabel(cyclic(3), [2, 0, 1]).identity
+    2
+    """
+    if not isinstance(group, FiniteGroup):
+        raise TypeError(f"relabel: group must be a FiniteGroup, got {type(group).__name__}")
+    p = np.asarray(perm)
+    n = group.order
+    if p.shape != (n,) or not np.array_equal(np.sort(p), np.arange(n)):
+        raise ValueError(f"relabel: perm must be a permutation of 0 … {n - 1} (one new label "
+                         f"per element of {group.name}), got {np.asarray(perm).tolist()}")
+    table = np.empty_like(np.asarray(group.table))
+    table[p[:, None], p[None, :]] = p[np.asarray(group.table)]
+    return FiniteGroup.from_cayley_table(table, name=name or f"{group.name}~")

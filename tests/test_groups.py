@@ -178,3 +178,14 @@ def test_direct_product_of_user_tables_with_identity_elsewhere():
     g = hj.FiniteGroup.from_cayley_table(t)
     p = hj.direct_product(g, hj.cyclic(2))
     assert p.order == 6 and p.is_abelian and p.identity == 4
+
+
+def test_relabel_renames_elements_and_rejects_a_non_permutation():
+    G = hj.relabel(hj.group("S3"), [3, 1, 4, 0, 5, 2], name="S3'")
+    assert G.identity == 3 and G.name == "S3'"
+    assert hj.irrep_dims(G) == hj.irrep_dims(hj.group("S3"))
+    for bad in ([0, 1, 2, 3, 4, 4], [0, 1, 2], [1, 2, 3, 4, 5, 6]):
+        with pytest.raises(ValueError, match="perm must be a permutation of 0 … 5"):
+            hj.relabel(hj.group("S3"), bad)
+    with pytest.raises(TypeError, match="group must be a FiniteGroup"):
+        hj.relabel(np.zeros((3, 3), int), [0, 1, 2])

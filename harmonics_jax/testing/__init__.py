@@ -6,4 +6,4 @@ Requires the ``test`` extra (``hypothesis``).  See :mod:`harmonics_jax.testing.s
 from .strategies import finite_groups as finite_groups
 from .strategies import group_elements as group_elements
 from .strategies import signals as signals
-from .strategies import relabel as relabel
+from .._constructors import relabel as relabel

@@ -32,6 +32,7 @@ from .._constructors import (
     direct_product,
     from_permutations,
     quaternion,
+    relabel,
     semidirect_product,
     symmetric,
 )
@@ -171,20 +172,6 @@ _MIN_ORDER: dict[_Family, dict[bool | None, int]] = {
 _SIMPLE = (_cyclic, _abelian_product, _dihedral, _dicyclic, _symmetric_or_alternating,
            _cyclic_semidirect)
 _ALL = (*_SIMPLE, _product, _permutation_group)  # simplest first: shrinking goes left
-
-
-def relabel(group: FiniteGroup, perm, *, name: str | None = None) -> FiniteGroup:
-    """The same group with element g renamed ``perm[g]``:
-    ``table'[perm[g], perm[h]] = perm[table[g, h]]`` (validated from the new table).
-
-    >>> import harmonics_jax as hj
-    >>> relabel(hj.cyclic(3), [2, 0, 1]).identity
-    2
-    """
-    p = np.asarray(perm)
-    table = np.empty_like(np.asarray(group.table))
-    table[p[:, None], p[None, :]] = p[np.asarray(group.table)]
-    return FiniteGroup.from_cayley_table(table, name=name or f"{group.name}~")
 
 
 def _relabelled(group: FiniteGroup, perm: list[int]) -> FiniteGroup:
