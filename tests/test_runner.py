@@ -37,6 +37,9 @@ def test_sweep_writes_summary_weights_and_refuses_to_overwrite(tmp_path):
         assert all(k in r for k in REQUIRED)
         assert (tmp_path / r["weights"]).is_file()
     assert all_weights(tmp_path).shape == (1, 3, 3, 3)
+    (tot,) = summary["totals"]
+    for field in ("invariance_defect", "unitarity_defect"):
+        assert tot[f"median_{field}"] == np.median([r[field] for r in summary["runs"]])
     with pytest.raises(ValueError, match="pass --resume"):
         run_sweep(g, tmp_path, config=SMALL, num_seeds=3, chunk_size=2, progress=False)
     with pytest.raises(ValueError, match="different sweep"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 
 def _pct(k: int, n: int) -> str:
     return f"{k}/{n} ({100.0 * k / n:.0f}%)" if n else "0/0"
@@ -11,19 +9,14 @@ def _pct(k: int, n: int) -> str:
 
 def sweep_rows(summary: dict) -> list[dict]:
     """One row per hyper-parameter value: counts and median defects."""
-    rows = []
-    for i, tot in enumerate(summary["totals"]):
-        runs = [r for r in summary["runs"] if r["hparam_index"] == i]
-        inv = np.median([r["invariance_defect"] for r in runs]) if runs else np.nan
-        uni = np.median([r["unitarity_defect"] for r in runs]) if runs else np.nan
-        rows.append({
-            "group": summary["group"], "order": summary["order"],
-            "lr": tot["learning_rate"], "noise": tot["noise_std"],
-            "networks": tot["networks"], "met": tot["hypotheses_met"],
-            "all_ok": tot["all_conclusions_given_hypotheses"],
-            "table": tot["table_recovered"], "inv": float(inv), "uni": float(uni),
-        })
-    return rows
+    return [{
+        "group": summary["group"], "order": summary["order"],
+        "lr": tot["learning_rate"], "noise": tot["noise_std"],
+        "networks": tot["networks"], "met": tot["hypotheses_met"],
+        "all_ok": tot["all_conclusions_given_hypotheses"], "table": tot["table_recovered"],
+        "inv": float(tot["median_invariance_defect"]),
+        "uni": float(tot["median_unitarity_defect"]),
+    } for tot in summary["totals"]]
 
 
 HEADER = ("group", "order", "noise", "hypotheses met", "all conclusions (of met)",

@@ -123,6 +123,8 @@ def _summarise(spec: SweepSpec, runs: list[dict], elapsed: float, complete: bool
             "hypotheses_met": len(met),
             "all_conclusions_given_hypotheses": sum(r["fourier_recovered"] for r in met),
             "table_recovered": sum(r["table_recovered"] for r in rs),
+            "median_invariance_defect": _median([r["invariance_defect"] for r in rs]),
+            "median_unitarity_defect": _median([r["unitarity_defect"] for r in rs]),
         })
     return {
         "group": spec.group_name, "order": len(spec.table), "block_dims": spec.block_dims,
@@ -204,6 +206,10 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
                          complete=True)
     write_json_atomic(out / "summary.json", summary)
     return summary
+
+
+def _median(values: list[float]) -> float:
+    return float(np.median(values)) if values else float("nan")
 
 
 def _sorted(runs: list[dict]) -> list[dict]:
