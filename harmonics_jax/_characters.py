@@ -169,6 +169,6 @@ def character_table(group: FiniteGroup) -> CharacterTable:
     """
     if not isinstance(group, FiniteGroup):
         raise TypeError(f"character_table: expected a FiniteGroup, got {type(group).__name__}; "
-                        "build one with FiniteGroup.from_cayley_table(table) or group('S4')")
+                        "build one with FiniteGroup.from_cayley_table(table) or named_group('S4')")
     values = _character_values(group)
     return CharacterTable(group.name, values, tuple(group.conjugacy_classes), group.class_index)

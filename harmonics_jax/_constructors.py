@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._group import FiniteGroup, _as_integer_table
+from ._group import FiniteGroup
 
 __all__ = [
     "cyclic",
@@ -27,7 +27,7 @@ __all__ = [
     "direct_product",
     "semidirect_product",
     "from_permutations",
-    "group",
+    "named_group",
     "relabel",
 ]
 
@@ -286,15 +286,15 @@ _FAMILIES = {
 _TOKEN = re.compile(r"^(Dic|C|D|S|A|Q)(\d+)$")
 
 
-def group(spec: str) -> FiniteGroup:
+def named_group(spec: str) -> FiniteGroup:
     """Parse a group name: ``C6``, ``D4`` (order 8), ``S4``, ``A5``, ``Q8``, ``Dic3``
     (order 12), and direct products such as ``C2xC4`` or ``C2xC2xC2``.
 
-    >>> group("C2xC4").order, group("D4").order
+    >>> named_group("C2xC4").order, named_group("D4").order
     (8, 8)
     """
     if not isinstance(spec, str):
-        raise TypeError(f"group(spec): spec must be a string such as 'D4', got {type(spec).__name__}")
+        raise TypeError(f"named_group(spec): spec must be a string such as 'D4', got {type(spec).__name__}")
     parts = [p.strip() for p in spec.strip().split("x")]
     factors = []
     for part in parts:

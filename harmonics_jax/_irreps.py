@@ -110,7 +110,7 @@ def irreps(group: FiniteGroup) -> list[np.ndarray]:
     """
     if not isinstance(group, FiniteGroup):
         raise TypeError(f"irreps: expected a FiniteGroup, got {type(group).__name__}; build "
-                        "one with FiniteGroup.from_cayley_table(table) or group('S4')")
+                        "one with FiniteGroup.from_cayley_table(table) or named_group('S4')")
     return list(_irreps_cached(group))
 
 
@@ -118,7 +118,7 @@ def irrep_dims(group: FiniteGroup) -> tuple[int, ...]:
     """The dimensions of the irreps, sorted (the default block dimensions of a network).
 
     >>> import harmonics_jax as hj
-    >>> irrep_dims(hj.group("S4"))
+    >>> irrep_dims(hj.named_group("S4"))
     (1, 1, 2, 3, 3)
     """
     if not isinstance(group, FiniteGroup):
