@@ -8,8 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._characters import character_table
-from .._irreps import irreps
+from .. import character_table, irreps
 from ._common import add_group_arguments, group_from_args
 
 

@@ -1,6 +1,9 @@
-"""Plain-text tables for sweep summaries."""
+"""Plain-text tables for sweep summaries: the columns come from the verification fields'
+declarations (``VerificationReport.columns()``), after the group and the setting."""
 
 from __future__ import annotations
+
+from ..verify import VerificationReport
 
 
 def _pct(k: int, n: int) -> str:
@@ -8,31 +11,37 @@ def _pct(k: int, n: int) -> str:
 
 
 def sweep_rows(summary: dict) -> list[dict]:
-    """One row per hyper-parameter value: counts and median defects."""
-    return [{
-        "group": summary["group"], "order": summary["order"],
-        "lr": tot["learning_rate"], "noise": tot["noise_std"],
-        "networks": tot["networks"], "met": tot["hypotheses_met"],
-        "all_ok": tot["all_conclusions_given_hypotheses"], "table": tot["table_recovered"],
-        "inv": float(tot["median_invariance_defect"]),
-        "uni": float(tot["median_unitarity_defect"]),
-    } for tot in summary["totals"]]
+    """One row per hyper-parameter value: the group, the setting and the sweep's totals."""
+    return [{"group": summary["group"], "order": summary["order"], **tot}
+            for tot in summary["totals"]]
 
 
-HEADER = ("group", "order", "noise", "hypotheses met", "all conclusions (of met)",
-          "table recovered", "median inv. defect", "median unit. defect")
+def _cells(row: dict) -> tuple[str, ...]:
+    cells = [row["group"], str(row["order"]), f"{row['noise_std']:g}"]
+    met = row["hypotheses_met"]
+    for _, col in VerificationReport.columns():
+        v = row[col.key]
+        if col.total == "count":
+            cells.append(_pct(v, row["networks"]))
+        elif col.total == "count_of_met":
+            cells.append(_pct(v, met))
+        else:
+            cells.append(col.fmt.format(float(v)))
+    return tuple(cells)
+
+
+def header() -> tuple[str, ...]:
+    return ("group", "order", "noise", *(col.header for _, col in VerificationReport.columns()))
 
 
 def format_rows(rows: list[dict], markdown: bool = False) -> str:
-    cells = [HEADER] + [(
-        r["group"], str(r["order"]), f"{r['noise']:g}", _pct(r["met"], r["networks"]),
-        _pct(r["all_ok"], r["met"]), _pct(r["table"], r["networks"]),
-        f"{r['inv']:.1e}", f"{r['uni']:.1e}") for r in rows]
+    head = header()
+    cells = [head] + [_cells(r) for r in rows]
     if markdown:
         lines = ["| " + " | ".join(c) + " |" for c in cells]
-        lines.insert(1, "|" + "---|" * len(HEADER))
+        lines.insert(1, "|" + "---|" * len(head))
         return "\n".join(lines)
-    widths = [max(len(c[j]) for c in cells) for j in range(len(HEADER))]
+    widths = [max(len(c[j]) for c in cells) for j in range(len(head))]
     return "\n".join("  ".join(x.ljust(w) for x, w in zip(c, widths)) for c in cells)
 
 

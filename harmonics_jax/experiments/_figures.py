@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .._constructors import group as parse_group
-from ..models import blocks_from_matrix
-from ..runner import run_sweep
-from ..runner._store import write_bytes_atomic
+from .. import named_group
+from ..models import SpectralWeights
+from ..runner import run_sweep, write_bytes_atomic
 from ..training import Hyperparams, TrainConfig
 from ..verify import verify
 
@@ -55,7 +54,7 @@ def figure2(out_dir: str | Path, *, groups=("C6", "C2xC2xC2", "D3"), seeds: int 
     facts = {}
     fig, axes = plt.subplots(2, len(groups), figsize=(3.4 * len(groups), 6.6), squeeze=False)
     for col, name in enumerate(groups):
-        g = parse_group(name)
+        g = named_group(name)
         summary = run_sweep(g, out / name, config=config, num_seeds=seeds,
                             chunk_size=min(seeds, 16), resume=True, progress=progress)
         met = [r for r in summary["runs"] if r["hypotheses_met"]]
@@ -66,7 +65,7 @@ def figure2(out_dir: str | Path, *, groups=("C6", "C2xC2xC2", "D3"), seeds: int 
         with np.load(out / name / run["weights"]) as z:
             j = int(np.flatnonzero(z["seeds"] == run["seed"])[0])
             F = z["F"][0, j]
-        report = verify(blocks_from_matrix(F, summary["block_dims"]), g)
+        report = verify(SpectralWeights(F, summary["block_dims"]), g)
         recovered = np.asarray(report.recovered_table)
         _write_csv(out / f"fig2_{name}.csv", [f"h={h}" for h in range(g.order)],
                    recovered.tolist())
@@ -103,7 +102,7 @@ def figure3(out_dir: str | Path, *, groups=("C5", "C6"), runs: int = 20,
     out = Path(out_dir)
     rows, curves = [], {}
     for gname in groups:
-        g = parse_group(gname)
+        g = named_group(gname)
         summary = run_sweep(g, out / gname, config=config, num_seeds=runs,
                             hparams=Hyperparams(noise_std=noise), chunk_size=runs,
                             resume=True, progress=progress)

@@ -25,20 +25,14 @@ import jax
 import numpy as np
 
 from .._group import FiniteGroup
-from ..models import blocks_from_matrix
 from ..training import Hyperparams, TrainConfig, resolve_block_dims, sweep
-from ..verify import Tolerances, verify_batched
+from ..verify import Tolerances, VerificationReport, verify_batched
 from ._store import read_json, save_npz_atomic, write_json_atomic
 
 __all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS"]
 
-# Per-network fields copied from the VerificationReport into summary.json.
-RUN_FIELDS = (
-    "hypotheses_met", "table_recovered", "irreps_equivalent", "each_irrep_once", "span_ok",
-    "fourier_recovered", "invariance_defect", "unitarity_defect", "min_singular_value",
-    "homomorphism_residual", "equivalence_residual", "span_residual", "table_errors",
-    "normalised_L", "separation", "worst_product_distance", "theorem17_condition",
-)
+# Per-network fields copied from the VerificationReport into summary.json (declared there).
+RUN_FIELDS = VerificationReport.summary_fields()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,18 +82,19 @@ def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.nda
                       tolerances: Tolerances) -> dict[str, np.ndarray]:
     hp = Hyperparams(**{k: np.asarray(v) for k, v in spec.hparams.items()})
     result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
-    F = np.asarray(result.F)  # (H, S, n, n)
-    h, s = F.shape[:2]
-    blocks = blocks_from_matrix(F.reshape(h * s, *F.shape[2:]), spec.block_dims)
-    report = verify_batched(blocks, group, tolerances=tolerances)
-    arrays = {k: np.asarray(getattr(report, k)).reshape(h, s) for k in RUN_FIELDS}
+    report = verify_batched(result.weights, group, tolerances=tolerances)  # (H, S) networks
+    arrays = {k: np.asarray(getattr(report, k)) for k in RUN_FIELDS}
     arrays["final_loss"] = np.asarray(result.loss_curve)[..., -1]
-    arrays["F"] = F
+    arrays["F"] = np.asarray(result.weights.F)  # (H, S, n, n)
     arrays["seeds"] = seeds
     return arrays
 
 
 def _records(arrays: dict[str, np.ndarray], spec: SweepSpec, chunk: int) -> list[dict]:
+    missing = [k for k in (*RUN_FIELDS, "final_loss") if k not in arrays]
+    if missing:
+        raise ValueError(f"{_chunk_name(chunk)} lacks the fields {missing}: it was written by "
+                         "an older harmonics_jax; continue in a new output folder")
     h, s = arrays["F"].shape[:2]
     out = []
     for i in range(h):
@@ -112,20 +107,25 @@ def _records(arrays: dict[str, np.ndarray], spec: SweepSpec, chunk: int) -> list
     return out
 
 
+def _totals(rs: list[dict]) -> dict:
+    """Per-setting totals of the declared columns (VerificationReport.columns())."""
+    met = [r for r in rs if r["hypotheses_met"]]
+    out: dict[str, Any] = {"networks": len(rs)}
+    for name, col in VerificationReport.columns():
+        if col.total == "count":
+            out[col.key] = sum(bool(r[name]) for r in rs)
+        elif col.total == "count_of_met":
+            out[col.key] = sum(bool(r[name]) for r in met)
+        else:
+            out[col.key] = _median([r[name] for r in rs])
+    return out
+
+
 def _summarise(spec: SweepSpec, runs: list[dict], elapsed: float, complete: bool) -> dict:
     by_h = []
     for i in range(len(next(iter(spec.hparams.values())))):
         rs = [r for r in runs if r["hparam_index"] == i]
-        met = [r for r in rs if r["hypotheses_met"]]
-        by_h.append({
-            **{k: spec.hparams[k][i] for k in spec.hparams},
-            "networks": len(rs),
-            "hypotheses_met": len(met),
-            "all_conclusions_given_hypotheses": sum(r["fourier_recovered"] for r in met),
-            "table_recovered": sum(r["table_recovered"] for r in rs),
-            "median_invariance_defect": _median([r["invariance_defect"] for r in rs]),
-            "median_unitarity_defect": _median([r["unitarity_defect"] for r in rs]),
-        })
+        by_h.append({**{k: spec.hparams[k][i] for k in spec.hparams}, **_totals(rs)})
     return {
         "group": spec.group_name, "order": len(spec.table), "block_dims": spec.block_dims,
         "num_seeds": spec.num_seeds, "complete": complete, "seconds": round(elapsed, 3),
