@@ -29,5 +29,5 @@ def test_figure2_draws_the_recovered_table(tmp_path):
     facts = figure2(tmp_path, groups=("S3",), seeds=2, config=SMALL, progress=False)
     assert facts["S3"]["table_recovered"]
     table = np.loadtxt(tmp_path / "fig2_S3.csv", delimiter=",", skiprows=1, dtype=int)
-    np.testing.assert_array_equal(table, hj.group("S3").table)
+    np.testing.assert_array_equal(table, hj.named_group("S3").table)
     assert (tmp_path / "fig2.png").stat().st_size > 1000
