@@ -35,6 +35,9 @@ from ._laws import group_axiom_residuals as group_axiom_residuals
 from ._laws import invariance_defect as invariance_defect
 from ._laws import irrep_set_residuals as irrep_set_residuals
 from ._laws import representation_residuals as representation_residuals
+from ._small_groups import num_small_groups as num_small_groups
+from ._small_groups import small_group as small_group
+from ._small_groups import small_groups as small_groups
 from . import models as models
 from . import runner as runner
 from . import training as training
