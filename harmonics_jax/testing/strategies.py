@@ -8,6 +8,9 @@ Use them to property-test your own code on many groups::
     @given(finite_groups(max_order=12))
     def test_my_law(G): ...
 
+    @given(small_groups(max_order=60))   # GAP's SmallGroups, uniform over (order, id)
+    def test_on_the_library(G): ...
+
 Order conventions (CONVENTIONS.md): ``C(n)`` order n, ``D(n)`` order 2n, ``Dic(n)`` order 4n.
 Families are tried simplest first and parameters shrink towards small values, so a failing
 example shrinks towards a small cyclic group with its identity at label 0.
@@ -37,8 +40,9 @@ from .._constructors import (
     symmetric,
 )
 from .._group import FiniteGroup
+from .._small_groups import SMALL_GROUPS_MAX_ORDER, num_small_groups, small_group
 
-__all__ = ["finite_groups", "group_elements", "signals"]
+__all__ = ["finite_groups", "group_elements", "signals", "small_groups"]
 
 _MAX_POINTS = 7
 
@@ -231,6 +235,58 @@ def finite_groups(*, max_order: int = 24, abelian: bool | None = None,
         raise InvalidArgument(f"finite_groups: max_order={max_order} admits no group; the "
                               f"smallest {smallest}")
     return _groups(max_order=int(max_order), abelian=abelian, relabel=relabel, families=_ALL)
+
+
+@functools.lru_cache(maxsize=16)
+def _small_group_ids(min_order: int, max_order: int) -> tuple[tuple[int, int], ...]:
+    return tuple((n, i) for n in range(min_order, max_order + 1)
+                 for i in range(1, num_small_groups(n) + 1))
+
+
+@st.composite
+def _small_groups(draw, *, min_order: int, max_order: int, relabel: bool) -> FiniteGroup:
+    ids = _small_group_ids(min_order, max_order)
+    n, i = ids[draw(st.integers(0, len(ids) - 1))]
+    g = small_group(n, i)
+    if relabel and n > 1:
+        g = _relabelled(g, draw(st.permutations(range(n))))
+    return g
+
+
+def small_groups(*, max_order: int = 32, min_order: int = 1,
+                 relabel: bool = True) -> st.SearchStrategy[FiniteGroup]:
+    r"""Strategy for GAP's SmallGroups (:func:`harmonics_jax.small_group`), uniform over the
+    ids (order, i) with ``min_order ≤ order ≤ max_order``: every isomorphism type equally
+    likely, so orders with many groups (64: 267 of the 1,048 ids ≤ 100) are drawn often.
+
+    Args:
+        max_order: the largest order, at most 100 (the shipped library).
+        min_order: the smallest order, at least 1.
+        relabel: rename the elements by a random permutation (the identity then sits at a
+            random label) when True; keep GAP's labels (identity 0) when False.
+
+    Returns:
+        A strategy of :class:`~harmonics_jax.FiniteGroup` named ``SmallGroup(n,i) = ...``
+        (with a ``~[perm]`` suffix when relabelled).  Shrinks towards the smallest id and
+        no relabelling.
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(small_groups(max_order=16, min_order=8))
+        ... def test(G):
+        ...     assert 8 <= G.order <= 16
+        >>> test()
+    """
+    for value, what in ((max_order, "max_order"), (min_order, "min_order")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise InvalidArgument(f"small_groups: {what} must be an int, got {value!r}")
+    if not 1 <= min_order <= max_order <= SMALL_GROUPS_MAX_ORDER:
+        raise InvalidArgument(f"small_groups: need 1 <= min_order <= max_order <= "
+                              f"{SMALL_GROUPS_MAX_ORDER} (the shipped library), got "
+                              f"min_order={min_order}, max_order={max_order}")
+    if relabel not in (True, False):
+        raise InvalidArgument(f"small_groups: relabel must be True or False, got {relabel!r}")
+    return _small_groups(min_order=int(min_order), max_order=int(max_order), relabel=relabel)
 
 
 def group_elements(group: FiniteGroup) -> st.SearchStrategy[int]:
