@@ -79,63 +79,60 @@ def check_pair(phi, G, H, isomorphic: bool, what: str) -> None:
         raise AssertionError(f"{what}: an isomorphism between different ids")
 
 
+class Timings:
+    """Seconds (and labels) of checked ``are_isomorphic`` calls, isomorphic or not."""
+
+    def __init__(self) -> None:
+        self.calls: dict[bool, tuple[list[float], list[str]]] = {True: ([], []),
+                                                                 False: ([], [])}
+
+    def run(self, G, H, isomorphic: bool, label: str) -> None:
+        phi, dt = timed(hj.are_isomorphic, G, H)
+        check_pair(phi, G, H, isomorphic, label)
+        self.calls[isomorphic][0].append(dt)
+        self.calls[isomorphic][1].append(label)
+
+    def every_pair(self, groups, names, rng: np.random.Generator) -> None:
+        """(relabelled groups[i], groups[j]) for every i, j: isomorphic iff i = j."""
+        for i, G in enumerate(groups):
+            copy = relabelled(G, rng)
+            for j, H in enumerate(groups):
+                self.run(copy, H, i == j, f"{names[i]} vs {names[j]}")
+
+    def summary(self) -> dict:
+        return {"isomorphic": stats(*self.calls[True]),
+                "not_isomorphic": stats(*self.calls[False])}
+
+
 def all_pairs(max_order: int, rng: np.random.Generator) -> dict:
-    pos, neg, pos_l, neg_l = [], [], [], []
+    timings = Timings()
     wall = time.perf_counter()
     for n in range(1, max_order + 1):
-        groups = list(hj.small_groups(min_order=n, max_order=n))
-        copies = [relabelled(G, rng) for G in groups]
-        for i, copy in enumerate(copies):
-            for j, G in enumerate(groups):
-                phi, dt = timed(hj.are_isomorphic, copy, G)
-                label = f"({n},{i + 1}) vs ({n},{j + 1})"
-                check_pair(phi, copy, G, i == j, label)
-                (pos if i == j else neg).append(dt)
-                (pos_l if i == j else neg_l).append(label)
-    return {"wall_s": time.perf_counter() - wall, "isomorphic": stats(pos, pos_l),
-            "not_isomorphic": stats(neg, neg_l)}
+        count = hj.num_small_groups(n)
+        timings.every_pair([hj.small_group(n, i) for i in range(1, count + 1)],
+                           [f"({n},{i})" for i in range(1, count + 1)], rng)
+    return {"wall_s": time.perf_counter() - wall, **timings.summary()}
 
 
 def large(orders: list[int], sample: int, rng: np.random.Generator) -> dict:
     out: dict = {}
     for n in orders:
         count = hj.num_small_groups(n)
-        pos, neg, pos_l, neg_l = [], [], [], []
+        timings = Timings()
         for i in rng.choice(np.arange(1, count + 1), size=min(sample, count), replace=False):
-            i = int(i)
-            G = hj.small_group(n, i)
-            copy = relabelled(G, rng)
-            phi, dt = timed(hj.are_isomorphic, copy, G)
-            check_pair(phi, copy, G, True, f"({n},{i})")
-            pos.append(dt)
-            pos_l.append(f"({n},{i})")
+            G = hj.small_group(n, int(i))
+            timings.run(relabelled(G, rng), G, True, f"({n},{i})")
             j = int(rng.choice([k for k in range(1, count + 1) if k != i]))
-            phi, dt = timed(hj.are_isomorphic, relabelled(G, rng), hj.small_group(n, j))
-            check_pair(phi, G, hj.small_group(n, j), False, f"({n},{i}) vs ({n},{j})")
-            neg.append(dt)
-            neg_l.append(f"({n},{i}) vs ({n},{j})")
-        out[f"order_{n}"] = {"isomorphic": stats(pos, pos_l), "not_isomorphic": stats(neg, neg_l)}
-    hard, hard_l = [], []
+            timings.run(relabelled(G, rng), hj.small_group(n, j), False, f"({n},{i}) vs ({n},{j})")
+        out[f"order_{n}"] = timings.summary()
+    hard = Timings()
     for a, b in UNSEPARATED:
         for x, y in ((a, b), (b, a)):
-            G, H = hj.small_group(*x), hj.small_group(*y)
-            phi, dt = timed(hj.are_isomorphic, relabelled(G, rng), H)
-            check_pair(phi, G, H, False, f"{x} vs {y}")
-            hard.append(dt)
-            hard_l.append(f"{x} vs {y}")
-    out["same_colour_digest_not_isomorphic"] = stats(hard, hard_l)
-    named = [hj.group(name) for name in ORDER_128]
-    pos, neg, pos_l, neg_l = [], [], [], []
-    for i, G in enumerate(named):
-        copy = relabelled(G, rng)
-        for j, H in enumerate(named):
-            phi, dt = timed(hj.are_isomorphic, copy, H)
-            label = f"{ORDER_128[i]} vs {ORDER_128[j]}"
-            check_pair(phi, copy, H, i == j, label)
-            (pos if i == j else neg).append(dt)
-            (pos_l if i == j else neg_l).append(label)
-    out["order_128_named"] = {"isomorphic": stats(pos, pos_l),
-                              "not_isomorphic": stats(neg, neg_l)}
+            hard.run(relabelled(hj.small_group(*x), rng), hj.small_group(*y), False, f"{x} vs {y}")
+    out["same_colour_digest_not_isomorphic"] = hard.summary()["not_isomorphic"]
+    named = Timings()
+    named.every_pair([hj.group(name) for name in ORDER_128], ORDER_128, rng)
+    out["order_128_named"] = named.summary()
     return out
 
 
