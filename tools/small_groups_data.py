@@ -25,6 +25,7 @@ Usage (from the repository root, in its virtual environment)::
 
     python tools/small_groups_data.py                      # export from GAP (3 min CPU)
     python tools/small_groups_data.py --from all100.json.gz  # re-encode a saved export
+    python tools/small_groups_data.py --compare-encodings   # + sizes of the alternatives
 
 The zip entries carry a fixed timestamp and xz/zip settings are fixed, so an unchanged GAP
 gives byte-identical data files (only the provenance date changes).  Like ``gap_export``,
@@ -119,6 +120,21 @@ def write_characters(records: Sequence[dict], digest: str, path: Path) -> None:
     path.write_bytes(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))
 
 
+def encoding_sizes(records: Sequence[dict]) -> dict[str, int]:
+    """Bytes of the alternatives for storing the tables (the measurement behind the choice
+    of generator columns; ``--compare-encodings``)."""
+    tables = b"".join(np.asarray(r["table"], dtype=np.uint8).tobytes() for r in records)
+    columns = encode(records)["columns"].tobytes()
+    sizes = {}
+    for name, raw in (("full tables", tables), ("generator columns", columns)):
+        buf = io.BytesIO()
+        np.savez_compressed(buf, data=np.frombuffer(raw, dtype=np.uint8))
+        sizes[f"{name}, uint8 raw"] = len(raw)
+        sizes[f"{name}, compressed .npz"] = len(buf.getvalue())
+        sizes[f"{name}, xz"] = len(lzma.compress(raw, preset=9))
+    return sizes
+
+
 def load_characters(path: Path = CHARACTERS_PATH) -> dict:
     """Read the file written by :func:`write_characters`."""
     return json.loads(lzma.decompress(path.read_bytes()))
@@ -130,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="re-encode a saved export (gap_export.py --max-order 100 -o FILE) "
                              "instead of running GAP")
     parser.add_argument("--gap", default="gap", help="GAP executable")
+    parser.add_argument("--compare-encodings", action="store_true",
+                        help="also print the size of each way of storing the tables")
     args = parser.parse_args(argv)
     if not gap_export.gap_available(args.gap):
         parser.error(f"{args.gap!r} is not on PATH; install GAP with the SmallGroups library "
@@ -177,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     PROVENANCE_PATH.write_text(json.dumps(provenance, indent=1) + "\n")
     for path in (DATA_PATH, PROVENANCE_PATH, CHARACTERS_PATH):
         print(f"wrote {path.relative_to(REPO)} ({path.stat().st_size / 1e3:.1f} kB)")
+    if args.compare_encodings:
+        for name, size in encoding_sizes(records).items():
+            print(f"  {name}: {size / 1e3:.1f} kB")
     return 0
 
 
