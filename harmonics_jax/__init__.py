@@ -36,6 +36,15 @@ from ._laws import group_axiom_residuals as group_axiom_residuals
 from ._laws import invariance_residual as invariance_residual
 from ._laws import irrep_set_residuals as irrep_set_residuals
 from ._laws import representation_residuals as representation_residuals
+from ._small_groups import num_small_groups as num_small_groups
+from ._isomorphism import GroupInvariants as GroupInvariants
+from ._isomorphism import are_isomorphic as are_isomorphic
+from ._isomorphism import group_invariants as group_invariants
+from ._isomorphism import is_isomorphism as is_isomorphism
+from ._identify import Identification as Identification
+from ._identify import identify as identify
+from ._small_groups import small_group as small_group
+from ._small_groups import small_groups as small_groups
 from . import models as models
 from . import optim as optim
 from . import runner as runner

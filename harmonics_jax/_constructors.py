@@ -313,7 +313,7 @@ def named_group(spec: str) -> FiniteGroup:
     return result
 
 
-def relabel(group: FiniteGroup, perm: Sequence[int], *, name: str | None = None) -> FiniteGroup:
+def relabel(group: FiniteGroup, perm: Sequence[int] | np.ndarray, *, name: str | None = None) -> FiniteGroup:
     """The same group with element g renamed ``perm[g]``:
     ``table'[perm[g], perm[h]] = perm[table[g, h]]`` (validated from the new table).
 
