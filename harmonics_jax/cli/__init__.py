@@ -12,8 +12,9 @@ import argparse
 import sys
 
 from . import _irreps_cmd, _reproduce_cmd, _sweep_cmd, _verify_cmd
+from . import _discover_cmd
 
-_COMMANDS = [_verify_cmd, _sweep_cmd, _reproduce_cmd, _irreps_cmd]
+_COMMANDS = [_verify_cmd, _sweep_cmd, _reproduce_cmd, _irreps_cmd, _discover_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
