@@ -293,10 +293,13 @@ def discover(x: Shaped[ArrayLike, "m n"], y: Shaped[ArrayLike, "m n"], *,
             s = success[1]
             why = reasons[c, s]
         else:
-            why = reasons.get((c, s), "not needed (a better network certified first)")
+            why = reasons.get((c, s))
+            if why is None:  # never tried: a network with a smaller defect certified first
+                why = (f"its best held-out defect {defects[c, s]:.2e} exceeds the certified "
+                       f"network's {defects[success[0], success[1]]:.2e}")
             if success is not None:
                 why = ("Corollary 11: only the irrep dimensions admit an invariant unitary "
-                       f"surjective network; best network: {why}")
+                       f"surjective network; {why}")
         verdicts.append(CandidateVerdict(dims, success is not None and c == success[0],
                                          float(defects[c, s]), s,
                                          tuple(float(v) for v in block[c, s, :len(dims)]),
