@@ -1,6 +1,6 @@
 r"""Symmetry discovery from data alone, on every group of order ≤ 24 (issue 12's Done-when).
 
-Every isomorphism class of order ≤ ``--max-order`` (default 24: all 59 SmallGroups) is hidden
+Every isomorphism class of order ≤ ``--max-order`` (default 24: all 74 SmallGroups) is hidden
 in data ``--trials`` times: its table is relabelled by a random permutation (the library never
 sees it), ``--pairs`` noiseless pairs (x, g·x) are drawn (x standard complex Gaussian, g
 uniform), and ``hj.discover`` gets only the pairs.  A trial is *correct* when discovery
