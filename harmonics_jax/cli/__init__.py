@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import _irreps_cmd, _reproduce_cmd, _sweep_cmd, _verify_cmd
+from . import _census_cmd, _irreps_cmd, _reproduce_cmd, _sweep_cmd, _verify_cmd
 
-_COMMANDS = [_verify_cmd, _sweep_cmd, _reproduce_cmd, _irreps_cmd]
+_COMMANDS = [_verify_cmd, _sweep_cmd, _census_cmd, _reproduce_cmd, _irreps_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

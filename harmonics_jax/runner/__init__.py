@@ -1,4 +1,12 @@
-"""Long-running experiments that write their results to files: resumable seed sweeps."""
+"""Long-running experiments that write their results to files: resumable seed sweeps and
+the SmallGroups census."""
+
+from ._census import census as census
+from ._census import census_exit_status as census_exit_status
+from ._census import census_groups as census_groups
+from ._census import census_spec as census_spec
+from ._census import read_census as read_census
+from ._census import write_census_outputs as write_census_outputs
 
 from ._store import read_json as read_json
 from ._store import write_bytes_atomic as write_bytes_atomic
