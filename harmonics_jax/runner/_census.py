@@ -453,7 +453,7 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
             eta = seconds / (k + 1) * (len(todo) - k - 1)
             flag = "" if not rec["failures"] else \
                 f"  FAILED: {len(rec['failures'])} met the hypotheses and missed a conclusion"
-            say(f"[{k + 1}/{len(todo)}] SmallGroup({gid[0]},{gid[1]}) = {rec['name']}: "
+            say(f"{who}[{k + 1}/{len(todo)}] SmallGroup({gid[0]},{gid[1]}) = {rec['name']}: "
                 f"met {rec['met']}/{rec['seeds']}, all conclusions "
                 f"{rec['all_conclusions']}/{rec['met']}, {rec['seconds']:.1f} s"
                 f"{' (compiled)' if rec['train_compiled'] else ''}, ETA ~"
