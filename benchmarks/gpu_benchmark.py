@@ -10,7 +10,8 @@ What it measures, in one run that limits itself to ``--budget-s`` seconds:
    ``compile_s`` = first call − median run.  Seed-steps/s = seeds × steps / median run.
    The seed count stops growing for a group when a point exceeds ``--point-budget-s``, when
    the next point is predicted (linearly in the seeds) not to fit in the training share of
-   the budget, or when the device runs out of memory; the reason is recorded.
+   the budget (split equally between the groups), or when the device runs out of memory;
+   the reason is recorded.
 2. **Census wall time**: ``harmonics census --max-order 32 --seeds 16`` in a subprocess with a
    deadline (what is left of the budget, less 30 s); if the deadline comes first the census
    is interrupted (SIGINT, so it writes its aggregate of the finished groups; killed 20 s
@@ -107,16 +108,21 @@ def throughput_points(args, results: dict, save, deadline: float) -> None:
                          warmup_steps=min(10, args.steps - 1))
     results["train_config"] = {"steps": config.steps, "rounds": 1, "recipe": "default"}
     counts = [s for s in SEED_COUNTS if s <= args.max_seeds]
-    for name in (s.strip() for s in args.groups.split(",") if s.strip()):
+    last_compile = 0.0  # compile time of the last point: the next compile takes about as long
+    names = [s.strip() for s in args.groups.split(",") if s.strip()]
+    t_start = time.perf_counter()
+    for gi, name in enumerate(names):  # each group gets an equal part of the training share
+        group_deadline = t_start + (deadline - t_start) * (gi + 1) / len(names)
         group = hj.named_group(name)
         points = results["throughput"].setdefault(name, [])
-        per_seed = None  # seconds per seed of a run, from the last point
+        per_seed = 0.0  # seconds per seed of a run, from the last point of this group
         for seeds in counts:
-            left = deadline - time.perf_counter()
-            if per_seed is not None and per_seed * seeds * (args.repeats + 2) > left:
-                points.append({"seeds": seeds, "stopped": f"predicted "
-                               f"{per_seed * seeds * (args.repeats + 2):.0f} s > {left:.0f} s "
-                               "left of the training share"})
+            left = group_deadline - time.perf_counter()
+            need = last_compile + per_seed * seeds * (args.repeats + 1)
+            if need > left:
+                points.append({"seeds": seeds, "stopped": f"predicted {need:.0f} s (compile "
+                               f"{last_compile:.0f} s + runs) > {max(left, 0):.0f} s left of "
+                               "the training share"})
                 save()
                 break
             point: dict = {"seeds": seeds, "steps": config.steps}
@@ -145,7 +151,7 @@ def throughput_points(args, results: dict, save, deadline: float) -> None:
             save()
             print(f"{name}: {seeds} seeds: compile {point['compile_s']:.2f} s, run "
                   f"{run:.4f} s, {point['seed_steps_per_s']:.3g} seed-steps/s", flush=True)
-            per_seed = run / seeds
+            per_seed, last_compile = run / seeds, point["compile_s"]
             if first + sum(runs) > args.point_budget_s:
                 points.append({"seeds": None, "stopped": f"point of {seeds} seeds took "
                                f"{first + sum(runs):.0f} s > --point-budget-s"})

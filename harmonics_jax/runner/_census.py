@@ -392,8 +392,7 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     Each record: ``gap_id`` ([order, id]), ``name`` (GAP's StructureDescription), ``order``,
     ``irrep_dims``, ``seeds``, ``met`` (networks meeting the hypotheses), ``all_conclusions``
     (of those, how many pass every conclusion and necessary condition), ``table_recovered``
-    (networks whose Cayley table reads back exactly), the per-conclusion counts among the
-    met, median defects, ``failures`` (the seeds that met the hypotheses and missed a
+    (networks whose Cayley table reads back exactly), median defects, ``failures`` (the seeds that met the hypotheses and missed a
     conclusion, with what they missed), and timings (``seconds``, ``train_seconds``,
     ``verify_seconds``, whether training / verification compiled for this group).
 
@@ -462,7 +461,10 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     finally:
         if interrupted:
             if rank == 0:  # Ctrl-C or an error: keep the aggregate true to the finished groups
-                write_census_outputs(out, figure=figure)
+                try:
+                    write_census_outputs(out, figure=figure)
+                except (OSError, ValueError) as err:  # the original error matters more
+                    say(f"census: could not rebuild {out / 'census.json'}: {err}")
     _barrier("harmonics census: done")
     if rank != 0:
         return {"spec": spec, "summary": _summary(records),
