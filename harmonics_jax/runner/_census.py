@@ -340,8 +340,8 @@ def _figure(result: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 4))
     if recs:
         order = np.array([r["order"] for r in recs], float)
-        jitter = np.array([(r["gap_id"][1] - 1) / max(num_small_groups(r["order"]), 1)
-                           for r in recs]) * 0.6 - 0.3
+        jitter = np.array([(r["gap_id"][1] - 0.5) / num_small_groups(r["order"]) - 0.5
+                           for r in recs]) * 0.6  # centred on the order
         frac = np.array([r["met"] / r["seeds"] for r in recs])
         bad = np.array([bool(r["failures"]) for r in recs])
         ax.scatter(order[~bad] + jitter[~bad], frac[~bad], s=12, alpha=0.7,
