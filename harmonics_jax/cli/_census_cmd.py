@@ -38,7 +38,7 @@ def add_parser(sub) -> None:
                    help="exactly these GAP ids instead of an order range, e.g. 24/12,60/5")
     add_training_arguments(p)
     p.set_defaults(seeds=16)
-    p.add_argument("--key", type=int, dest="seed",
+    p.add_argument("--key", type=int, dest="seed", metavar="KEY",
                    help="the same as --seed: network s of every group trains from "
                    "fold_in(key(KEY), s)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
