@@ -238,6 +238,27 @@ def test_training_curves_draw_each_seed_and_the_fraction_meeting(unchecked):
         unchecked(plot.training_curves)(steps, loss=loss[:, :3])
 
 
+def test_a_training_history_with_time_last_becomes_the_curves(unchecked):
+    from typing import NamedTuple
+
+    class History(NamedTuple):  # the layout of the engine's history: (H, S, T), time last
+        step: np.ndarray
+        loss: np.ndarray
+        invariance_defect: np.ndarray
+        unitarity_defect: np.ndarray
+        learning_rate: np.ndarray
+
+    rng = np.random.default_rng(0)
+    h = History(np.broadcast_to([100, 200, 300], (2, 3, 3)), *rng.random((4, 2, 3, 3)))
+    arrays = plot.history_arrays(h)
+    np.testing.assert_array_equal(arrays["steps"], [100, 200, 300])
+    np.testing.assert_array_equal(arrays["loss"][4], h.loss[1, 1])  # network (h=1, s=1)
+    fig = plot.training_curves(**arrays)
+    assert [ax.get_title() for ax in fig.axes][3] == "learning rate"
+    with pytest.raises(TypeError, match=r"history lacks \['step'"):
+        unchecked(plot.history_arrays)(object())
+
+
 def test_overview_counts_and_draws_one_network_per_group(unchecked):
     G = hj.named_group("D4")
     blocks = rotated_fourier(G)

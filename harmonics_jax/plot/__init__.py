@@ -23,6 +23,7 @@ from ._colour import BACKGROUND as BACKGROUND
 from ._colour import complex_to_rgb as complex_to_rgb
 from ._colour import tile_matrices as tile_matrices
 from ._curves import fraction_meeting as fraction_meeting
+from ._curves import history_arrays as history_arrays
 from ._curves import training_curves as training_curves
 from ._overview import GroupOutcome as GroupOutcome
 from ._overview import verify_overview as verify_overview
@@ -33,6 +34,6 @@ from ._tables import character_table as character_table
 __all__ = [
     "AlignedBlocks", "BACKGROUND", "GroupOutcome", "LABEL_LIMIT", "MAX_ELEMENTS",
     "aligned_blocks", "blocks_canvas", "blocks_vs_irreps", "cayley_table", "character_table",
-    "complex_matrix", "complex_to_rgb", "fraction_meeting", "irrep_matrices", "save_figure",
+    "complex_matrix", "complex_to_rgb", "fraction_meeting", "history_arrays", "irrep_matrices", "save_figure",
     "tile_matrices", "training_curves", "verify_overview",
 ]

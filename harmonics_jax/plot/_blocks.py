@@ -115,11 +115,11 @@ def _elements(elements: Sequence[int] | None, n: int, fn: str) -> np.ndarray:
 
 
 def _grid_cols(m: int) -> int:
-    """Tiles per row: one row up to 12 tiles, else about √(2m) (a grid twice as wide as
-    high), preferring a divisor of m so that the last row is full."""
-    if m <= 12:
+    """Tiles per row: one row up to 8 tiles, else about √(3m) (a grid three times as wide
+    as high), preferring a divisor of m so that the last row is full."""
+    if m <= 8:
         return m
-    target = math.sqrt(2 * m)
+    target = math.sqrt(3 * m)
     divisors = [c for c in range(math.ceil(target / 1.5), math.floor(target * 1.5) + 1)
                 if m % c == 0]
     return min(divisors, key=lambda c: abs(c - target)) if divisors else math.ceil(target)
@@ -225,7 +225,7 @@ def blocks_vs_irreps(
     for w, back, ref in zip(a.learned, a.read_back, a.true):
         rows.append((tile_matrices(w[els], cols), tile_matrices(back[els], cols),
                      None if ref is None else tile_matrices(ref[els], cols)))
-    width = max(r[0].shape[1] for r in rows)
+    width = max(r[0].shape[1] for r in rows) + 3  # 3 blank columns keep the panels apart
     rows = [tuple(None if c is None else _pad(c, width) for c in r) for r in rows]
     heights = [r[0].shape[0] for r in rows]
     scale = min(0.25, 3.2 / width, 10.0 / sum(heights))

@@ -67,4 +67,4 @@ def draw_colour_wheel(ax, *, label: str = "|z| / vmax"):
     ax.set_xlim(-1.5, 1.5)
     ax.set_ylim(-1.5, 1.5)
     ax.set_axis_off()
-    ax.set_title(f"phase → hue\n{label} → brightness", fontsize=7)
+    ax.set_title(f"phase → hue\n{label}\n→ brightness", fontsize=7)

@@ -20,7 +20,7 @@ from jaxtyping import Bool, Float, Real
 from ..verify import Tolerances
 from ._canvas import finish, new_figure
 
-__all__ = ["training_curves", "fraction_meeting"]
+__all__ = ["training_curves", "fraction_meeting", "history_arrays"]
 
 
 def _curves(name: str, x: object, steps: int, fn: str, dtype=float) -> np.ndarray:
@@ -32,6 +32,35 @@ def _curves(name: str, x: object, steps: int, fn: str, dtype=float) -> np.ndarra
                          f"{steps}, got {np.shape(x)}; a history with a leading time axis "
                          "(T, *batch) becomes (seeds, T) with a.reshape(T, -1).T")
     return arr
+
+
+def history_arrays(history: object) -> dict[str, np.ndarray]:
+    r"""The keyword arguments of :func:`training_curves` from a training history: any
+    object with the attributes ``step``, ``loss``, ``invariance_defect``,
+    ``unitarity_defect`` and (optionally) ``learning_rate``, each of shape ``(*networks, T)``
+    (time last; the networks' axes, e.g. (H, S) of a sweep, are flattened into seeds).
+    Use: ``training_curves(**history_arrays(result.history))``.
+
+    >>> from collections import namedtuple
+    >>> H = namedtuple("H", "step loss invariance_defect unitarity_defect")
+    >>> h = H(*(np.ones((1, 2, 3)) for _ in range(4)))
+    >>> {k: v.shape for k, v in history_arrays(h).items()}
+    {'steps': (3,), 'loss': (2, 3), 'invariance_defect': (2, 3), 'unitarity_defect': (2, 3)}
+    """
+    fields = ("loss", "invariance_defect", "unitarity_defect", "learning_rate")
+    missing = [f for f in ("step", *fields[:3]) if not hasattr(history, f)]
+    if missing:
+        raise TypeError(f"history_arrays: history lacks {missing}; pass a training history "
+                        "(e.g. sweep(...).history) with per-network curves, time last")
+    step = np.asarray(history.step)
+    t = step.shape[-1] if step.ndim else 0
+    out = {"steps": step.reshape(-1, t)[0] if step.ndim > 1 else step}
+    for f in fields:
+        v = getattr(history, f, None)
+        if v is not None:
+            v = np.asarray(v)
+            out[f] = v.reshape(-1, v.shape[-1])
+    return out
 
 
 def fraction_meeting(
