@@ -292,3 +292,23 @@ def test_figures_save_atomically_and_refuse_unknown_formats(tmp_path, unchecked)
     assert (tmp_path / "t.svg").read_text().lstrip().startswith("<?xml")
     with pytest.raises(ValueError, match=r"end it in \.png, \.svg or \.pdf"):
         unchecked(plot.save_figure)(fig, tmp_path / "t.jpeg")
+
+
+def test_blocks_over_training_shows_each_snapshot_converging(unchecked):
+    import jax
+
+    G = hj.named_group("S3")
+    exact = SpectralWeights.from_blocks(rotated_fourier(G))
+    start = random_unitary_matrix(jax.random.key(0), G.order)
+    snaps = SpectralWeights(np.stack([np.asarray(start), np.asarray(exact.F)]), exact.block_dims)
+    fig = plot.blocks_over_training(snaps, G, steps=[0, 400])
+    first, last = fig.axes[0], fig.axes[1]
+    assert first.get_title().startswith("step 0") and last.get_title().startswith("step 400")
+    np.testing.assert_allclose(last.images[0].get_array(), plot.complex_to_rgb(
+        plot.blocks_canvas(plot.aligned_blocks(exact, G)), vmax=1), atol=1e-6)
+    residual = [float(ax.get_title().split("residual ")[1]) for ax in (first, last)]
+    assert residual[0] > 0.1 and residual[1] < 1e-6  # the random start does not match
+    with pytest.raises(ValueError, match="one step per snapshot"):
+        unchecked(plot.blocks_over_training)(snaps, G, steps=[0])
+    with pytest.raises(TypeError, match="leading time axis"):
+        unchecked(plot.blocks_over_training)(exact, G)

@@ -18,7 +18,7 @@ from ..verify import VerificationReport
 from ._blocks import aligned_blocks, blocks_canvas, stack_canvases
 from ._canvas import draw_colour_wheel, draw_complex, finish, new_figure
 
-__all__ = ["GroupOutcome", "verify_overview"]
+__all__ = ["GroupOutcome", "verify_overview", "blocks_over_training"]
 
 
 class GroupOutcome(NamedTuple):
@@ -123,4 +123,47 @@ def verify_overview(outcomes: Sequence[GroupOutcome], *, title: str | None = Non
     draw_colour_wheel(fig.add_subplot(grid[:, 2]))
     fig.suptitle(title or "harmonics verify: networks meeting the hypotheses, and one "
                  "network's blocks beside the irreps", fontsize=10)
+    return finish(fig, path)
+
+
+def blocks_over_training(snapshots: SpectralWeights, group: FiniteGroup,
+                         steps: Sequence[int] | None = None, *, title: str | None = None,
+                         path: str | os.PathLike | None = None):
+    r"""One network's blocks over training: one column per snapshot (``snapshots`` has a
+    leading time axis, e.g. F at the start and at every round end, shape (T, n, m)), each the
+    read-back irreps after the recovered intertwiner over the matched true irreps
+    (:func:`blocks_canvas`), titled with its step and the largest per-block residual
+    max_g ‖U_i^† ρ_i(g) U_i − ρ(g)‖_F/√d_i.  The columns converge to matching rows as the
+    network learns the Fourier transform.  Returns the Figure.
+
+    >>> import harmonics_jax as hj, jax.numpy as jnp
+    >>> from harmonics_jax.verify import fourier_weights
+    >>> G = hj.named_group("C3")
+    >>> w = hj.SpectralWeights.from_blocks(fourier_weights(G))
+    >>> fig = blocks_over_training(hj.SpectralWeights(jnp.stack([w.F, w.F]), w.block_dims), G)
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['snapshot 0\nresidual 0.0e+00', 'snapshot 1\nresidual 0.0e+00']
+    """
+    if not isinstance(snapshots, SpectralWeights) or snapshots.F.ndim != 3:
+        raise TypeError("blocks_over_training: snapshots must be a SpectralWeights with one "
+                        "leading time axis, F of shape (T, n, m), e.g. the snapshots of one "
+                        "network")
+    count = snapshots.F.shape[0]
+    labels = ([f"snapshot {t}" for t in range(count)] if steps is None
+              else [f"step {int(s)}" for s in steps])
+    if len(labels) != count:
+        raise ValueError(f"blocks_over_training: steps has {len(labels)} entries but there "
+                         f"are {count} snapshots; give one step per snapshot")
+    aligned = [aligned_blocks(snapshots[t], group) for t in range(count)]
+    canvases = [blocks_canvas(a) for a in aligned]
+    h, w = canvases[0].shape
+    scale = min(0.12, 2.6 / w, 6.0 / h)
+    fig = new_figure(count * (w * scale + 0.2) + 1.4, h * scale + 1.0)
+    grid = fig.add_gridspec(1, count + 1, width_ratios=(w * scale,) * count + (1.2,))
+    for t, (a, canvas) in enumerate(zip(aligned, canvases)):
+        draw_complex(fig.add_subplot(grid[0, t]), canvas, vmax=1.0,
+                     title=f"{labels[t]}\nresidual {float(np.max(a.residual)):.1e}")
+    draw_colour_wheel(fig.add_subplot(grid[0, count]))
+    fig.suptitle(title or f"{group.name}: blocks read back after the intertwiner (upper row of "
+                 "each band) over the true irreps (lower), during training", fontsize=9)
     return finish(fig, path)
