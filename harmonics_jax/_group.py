@@ -59,6 +59,14 @@ def _as_integer_table(table: object) -> np.ndarray:
                 f"table: entry [{g}, {h}] = {float(arr[g, h])!r} is not an integer label; "
                 "labels must be whole numbers 0..n-1"
             )
+    n = arr.shape[0]
+    bad = np.argwhere((arr < 0) | (arr >= n))  # compared before the cast, which would wrap
+    if bad.size:
+        g, h = bad[0]
+        raise ValueError(
+            f"table: entry [{g}, {h}] = {arr[g, h].item()!r} is out of range; a group of "
+            f"order {n} uses labels 0..{n - 1}"
+        )
     return arr.astype(np.int64)
 
 
