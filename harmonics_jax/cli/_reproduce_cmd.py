@@ -9,6 +9,7 @@ import numpy as np
 
 from ..experiments import PAPER_FIG3, figure2, figure3
 from ..training import TrainConfig
+from ._common import bounded_int, names, out_path
 
 TARGETS = {
     "fig2": "recovered tables of C6, C2xC2xC2 and D3 beside the true tables",
@@ -22,20 +23,20 @@ def add_parser(sub) -> None:
                        description="Regenerate a figure of Marchetti et al. (COLT 2024). "
                        + "; ".join(f"{k}: {v}" for k, v in TARGETS.items()))
     p.add_argument("figure", choices=sorted(TARGETS))
-    p.add_argument("--out", default=None, metavar="DIR",
+    p.add_argument("--out", type=out_path, default=None, metavar="DIR",
                    help="output folder (default: runs/<figure>)")
-    p.add_argument("--runs", type=int, default=20, help="networks per noise level (fig3)")
-    p.add_argument("--seeds", type=int, default=8, help="networks per group (fig2)")
-    p.add_argument("--steps", type=int, default=TrainConfig().steps,
+    p.add_argument("--runs", type=bounded_int(1), default=20, help="networks per noise level (fig3)")
+    p.add_argument("--seeds", type=bounded_int(1), default=8, help="networks per group (fig2)")
+    p.add_argument("--steps", type=bounded_int(1), default=TrainConfig().steps,
                    help="optimiser steps per network")
     p.add_argument("--noise", default="0:1:0.05",
                    help="noise grid, 'start:stop:step' or a comma list (default %(default)s)")
     p.add_argument("--constraint", choices=["unitary", "penalty"],
                    default=TrainConfig().constraint,
                    help="exact unitarity (default) or the paper's penalty η‖F^†F − nI‖²")
-    p.add_argument("--groups", default=None,
+    p.add_argument("--groups", type=names, default=None,
                    help="comma-separated groups instead of the figure's own (fig3 targets only)")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     groups = ("C5", "C6") if args.figure == "fig3" else ("D3", "D4", "Q8", "A4")
     if args.groups:
-        groups = tuple(s.strip() for s in args.groups.split(",") if s.strip())
+        groups = tuple(args.groups)
     res = figure3(out, groups=groups, runs=args.runs, noise=_grid(args.noise), config=config,
                   progress=not args.no_progress, name=args.figure.replace("-", "_"))
     print("noise std: " + " ".join(f"{v:.2f}" for v in res["noise"]))
