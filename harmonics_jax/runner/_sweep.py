@@ -131,7 +131,7 @@ def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.nda
     return arrays
 
 
-def _expected_arrays(spec: SweepSpec, index: int, config: TrainConfig) -> dict:
+def _expected_arrays(spec: SweepSpec, index: int) -> dict:
     """Name → (shape, dtype kinds) of every array in chunk ``index``."""
     start, stop = spec.chunk_seeds(index)
     hs = (spec.num_settings, stop - start)
@@ -224,8 +224,7 @@ def _open_folder(out: Path, spec: SweepSpec, resume: bool, env: dict) -> None:
     write_json_atomic(spec_file, spec.file_contents(env))
 
 
-def _scan_chunks(out: Path, spec: SweepSpec, config: TrainConfig, repair: bool
-                 ) -> dict[int, tuple[dict, dict]]:
+def _scan_chunks(out: Path, spec: SweepSpec, repair: bool) -> dict[int, tuple[dict, dict]]:
     """Read and check every chunk file present; refuse (or, with repair, move aside)
     every file that fails.  Lists the folder once: no per-index existence checks."""
     good: dict[int, tuple[dict, dict]] = {}
@@ -238,7 +237,7 @@ def _scan_chunks(out: Path, spec: SweepSpec, config: TrainConfig, repair: bool
                                   f"{chunk_file_name(spec.num_chunks - 1)})"))
             continue
         try:
-            good[index] = read_chunk(path, spec, index, _expected_arrays(spec, index, config))
+            good[index] = read_chunk(path, spec, index, _expected_arrays(spec, index))
         except ChunkError as err:
             bad.append(err)
     if bad and not repair:
@@ -293,7 +292,7 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
             remove_stale_temporaries(out, _OWN_FILES)
             remove_stale_temporaries(out / "chunks", CHUNK_FILE)
             _open_folder(out, spec, resume, env)
-            loaded = _scan_chunks(out, spec, config, repair)
+            loaded = _scan_chunks(out, spec, repair)
             return _run_chunks(group, spec, config, tolerances, out, loaded, env, progress)
 
 
