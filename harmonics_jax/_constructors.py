@@ -296,6 +296,9 @@ _FAMILIES = {
     "Dic": dicyclic,
 }
 _TOKEN = re.compile(r"^(Dic|C|D|S|A|Q)(\d+)$")
+_NAMES = ("Use C<n> (cyclic, order n), D<n> (dihedral, order 2n), S<n> (symmetric), A<n> "
+          "(alternating), Q8, Dic<n> (dicyclic, order 4n), joined by 'x' for direct products, "
+          "e.g. 'C2xC4'")
 
 
 def group(spec: str) -> FiniteGroup:
@@ -308,18 +311,13 @@ def group(spec: str) -> FiniteGroup:
     if not isinstance(spec, str):
         raise TypeError(f"group(spec): spec must be a string such as 'D4', got {type(spec).__name__}")
     if not spec.strip():
-        raise ValueError("group(spec): the group name is empty; name a group such as 'D4', "
-                         "'S4' or 'C2xC4'")
+        raise ValueError(f"the group name is empty. {_NAMES}")
     parts = [p.strip() for p in spec.strip().split("x")]
     factors = []
     for part in parts:
         m = _TOKEN.match(part)
         if m is None or (m.group(1) == "Q" and m.group(2) != "8"):
-            raise ValueError(
-                f"unknown group {spec!r}: could not read {part!r}. Use C<n> (cyclic, order n), "
-                "D<n> (dihedral, order 2n), S<n> (symmetric), A<n> (alternating), Q8, "
-                "Dic<n> (dicyclic, order 4n), joined by 'x' for direct products, e.g. 'C2xC4'"
-            )
+            raise ValueError(f"unknown group {spec!r}: could not read {part!r}. {_NAMES}")
         fam, num = m.group(1), int(m.group(2))
         factors.append(quaternion() if fam == "Q" else _FAMILIES[fam](num))
     result = factors[0]

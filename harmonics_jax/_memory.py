@@ -45,7 +45,12 @@ def format_bytes(n: float) -> str:
 
 
 def parse_size(text: str) -> int | None:
-    """``'512M'`` → 536870912, ``'64G'``, ``'1000000'``; ``'none'`` → None (no limit)."""
+    """A size in bytes from ``'512M'``, ``'64G'``, ``'1.5GiB'`` or ``'4096'``; ``'none'`` is
+    None (no limit).
+
+    >>> parse_size("512M"), parse_size("none")
+    (536870912, None)
+    """
     t = text.strip().upper().removesuffix("B").removesuffix("I")
     if t in ("NONE", "OFF", "INF"):
         return None

@@ -29,7 +29,12 @@ def _version(dist: str, fallback: str | None = None) -> str | None:
 
 
 def environment(command: str | None = None) -> dict:
-    """Versions, backend, devices, UTC date and ``command`` (see the module docstring)."""
+    """Versions, backend, devices, UTC date and ``command`` (see the module docstring).
+
+    >>> env = environment("harmonics sweep --group D4 --out runs/d4")
+    >>> env["backend"] == jax.default_backend(), env["command"].split()[:2]
+    (True, ['harmonics', 'sweep'])
+    """
     from .. import __version__
 
     devices = jax.devices()
