@@ -60,7 +60,9 @@ def _as_integer_table(table: object) -> np.ndarray:
                 "labels must be whole numbers 0..n-1"
             )
     n = arr.shape[0]
-    bad = np.argwhere((arr < 0) | (arr >= n))  # compared before the cast, which would wrap
+    # an entry that int64 cannot hold would wrap in the cast (1e20 became -2**63): report
+    # it as written; other out-of-range labels are left to the checks that count them
+    bad = np.argwhere((arr < -(2**62)) | (arr > 2**62))
     if bad.size:
         g, h = bad[0]
         raise ValueError(
