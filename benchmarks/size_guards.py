@@ -26,23 +26,23 @@ OUT = Path(__file__).parent / "results" / "size_guards"
 _CHILD = r"""
 import json, resource, sys
 import jax, numpy as np, harmonics_jax as hj
-from harmonics_jax.models import blocks_from_matrix, random_unitary_matrix
+from harmonics_jax.models import SpectralWeights, random_unitary_matrix
 from harmonics_jax.runner._guards import VERIFY_BLOCK, _RUNTIME, estimate
 from harmonics_jax.runner._spec import SweepSpec
 from harmonics_jax.training import TrainConfig, sweep
 from harmonics_jax.verify import verify_batched
 name, what, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
-g = hj.group(name)
+g = hj.named_group(name)
 n = g.order
 cfg = TrainConfig(steps=200, rounds=1, warmup_steps=10)
 hj.irreps(g)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 if what == "training":
-    np.asarray(sweep(jax.random.key(0), g, cfg, chunk).F)
+    np.asarray(sweep(jax.random.key(0), g, cfg, chunk).weights.F)
 else:
     keys = jax.random.split(jax.random.key(0), VERIFY_BLOCK)
     F = jax.vmap(lambda k: random_unitary_matrix(k, n, jax.numpy.complex64))(keys)
-    r = verify_batched(blocks_from_matrix(F, hj.irrep_dims(g)), g)
+    r = verify_batched(SpectralWeights(F, block_dims=hj.irrep_dims(g)), g)
     np.asarray(r.invariance_defect)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 spec = SweepSpec.create(group_name=name, table=g.table, block_dims=hj.irrep_dims(g),
@@ -56,7 +56,7 @@ def numpy_case(name: str) -> dict:
     import harmonics_jax as hj
     from harmonics_jax import _characters, _irreps
 
-    g = hj.group(name)
+    g = hj.named_group(name)
     g = hj.FiniteGroup(g.table, g.inverse, name)  # fresh caches
     n = g.order
     tracemalloc.start()

@@ -195,7 +195,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     args = ap.parse_args()
     eps_grid = np.geomspace(args.eps_min, args.eps_max, args.eps_count)
-    groups = [hj.group(s) for s in NAMED] + random_groups(args.random_groups, args.seed)
+    groups = [hj.named_group(s) for s in NAMED] + random_groups(args.random_groups, args.seed)
 
     results: dict[str, dict] = {}
     t_all = time.perf_counter()

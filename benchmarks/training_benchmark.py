@@ -24,12 +24,9 @@ import time
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
-import numpy as np
 
 import harmonics_jax as hj
-from harmonics_jax.training import Hyperparams, TrainConfig, resolve_block_dims, sweep
-from harmonics_jax.training._engine import _sweep_fn, _table_of
+from harmonics_jax.training import TrainConfig, lower_sweep, sweep
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SEED_COUNTS = (1, 16, 64, 256, 1024, 4096)
@@ -56,19 +53,11 @@ def _timed_sweep(group, cfg, seeds, repeats):
 
 def _compile_time(group, cfg, seeds, repeats):
     """Median time to trace, lower and compile the sweep program (caches cleared each time)."""
-    dims = resolve_block_dims(group, cfg)
-    devices = tuple(jax.devices())
-    pad = -seeds % len(devices)
-    key = jax.random.key(0)
-    kd = jax.random.key_data(jax.random.split(key, seeds + pad))
-    table = jnp.asarray(_table_of(group))
-    hp = Hyperparams(*(jnp.atleast_1d(jnp.asarray(v, cfg.real_dtype)) for v in Hyperparams()))
     times = []
     for _ in range(repeats):
-        jax.clear_caches()  # otherwise the second lower().compile() is an in-memory cache hit
-        fn, _ = _sweep_fn(devices, jax.random.key_impl(key))
+        jax.clear_caches()  # otherwise the second compile() is an in-memory cache hit
         t = time.perf_counter()
-        fn.lower(kd, table, hp, cfg, dims).compile()
+        lower_sweep(jax.random.key(0), group, cfg, seeds).compile()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
@@ -87,7 +76,7 @@ def main(argv=None) -> dict:
         "repeats": args.repeats,
         "seeds": [], "orders": [],
     }
-    D4 = hj.group("D4")
+    D4 = hj.named_group("D4")
     counts = SEED_COUNTS[:-1] if args.quick else SEED_COUNTS
     for seeds in counts:
         steps = _steps_for(seeds)
@@ -100,7 +89,7 @@ def main(argv=None) -> dict:
               f"{row['seed_steps_per_s']:10.0f} seed-steps/s", flush=True)
     groups = ORDER_GROUPS + (() if args.quick else LARGE_GROUPS)
     for name in groups:
-        G = hj.group(name)
+        G = hj.named_group(name)
         steps = 500 if G.order < 60 else 100
         cfg = TrainConfig(steps=steps, log_every=100, rounds=1, warmup_steps=20)
         ct = _compile_time(G, cfg, 64, args.repeats)

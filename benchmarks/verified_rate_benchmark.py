@@ -20,7 +20,6 @@ import jax
 import numpy as np
 
 import harmonics_jax as hj
-from harmonics_jax.models import blocks_from_matrix
 from harmonics_jax.training import TrainConfig, sweep
 from harmonics_jax.verify import verify_batched
 
@@ -30,7 +29,7 @@ REFERENCE_SECONDS_PER_NETWORK = {"C6": 30.0, "D3": 170.0}
 def one_pass(group, seeds: int, key: int):
     t0 = time.perf_counter()
     r = sweep(jax.random.key(key), group, TrainConfig(), num_seeds=seeds)
-    rep = verify_batched(blocks_from_matrix(r.F[0], hj.irrep_dims(group)), group)
+    rep = verify_batched(r.weights[0], group)
     np.asarray(rep.fourier_recovered)
     return time.perf_counter() - t0, rep
 
@@ -42,7 +41,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     for name in args.groups.split(","):
-        g = hj.group(name)
+        g = hj.named_group(name)
         cold, _ = one_pass(g, args.seeds, 0)
         warm, rep = one_pass(g, args.seeds, 1)
         ok = int(np.sum(rep.hypotheses_met & rep.fourier_recovered))

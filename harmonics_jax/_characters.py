@@ -21,9 +21,9 @@ from functools import lru_cache
 import numpy as np
 
 from ._group import FiniteGroup
-from ._interrupt import interruptible_if
-from ._memory import require_memory
-from ._progress import report_progress
+from ._core._interrupt import interruptible_if
+from ._core._memory import require_memory
+from ._core._progress import report_progress
 
 __all__ = ["CharacterTable", "character_table"]
 
@@ -198,6 +198,6 @@ def character_table(group: FiniteGroup) -> CharacterTable:
     """
     if not isinstance(group, FiniteGroup):
         raise TypeError(f"character_table: expected a FiniteGroup, got {type(group).__name__}; "
-                        "build one with FiniteGroup.from_cayley_table(table) or group('S4')")
+                        "build one with FiniteGroup.from_cayley_table(table) or named_group('S4')")
     values = _character_values(group)
     return CharacterTable(group.name, values, tuple(group.conjugacy_classes), group.class_index)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._group import FiniteGroup, _as_integer_table
-from ._memory import require_memory
+from ._group import FiniteGroup
+from ._core._memory import require_memory
 
 __all__ = [
     "cyclic",
@@ -28,7 +28,7 @@ __all__ = [
     "direct_product",
     "semidirect_product",
     "from_permutations",
-    "group",
+    "named_group",
     "relabel",
 ]
 
@@ -301,15 +301,15 @@ _NAMES = ("Use C<n> (cyclic, order n), D<n> (dihedral, order 2n), S<n> (symmetri
           "e.g. 'C2xC4'")
 
 
-def group(spec: str) -> FiniteGroup:
+def named_group(spec: str) -> FiniteGroup:
     """Parse a group name: ``C6``, ``D4`` (order 8), ``S4``, ``A5``, ``Q8``, ``Dic3``
     (order 12), and direct products such as ``C2xC4`` or ``C2xC2xC2``.
 
-    >>> group("C2xC4").order, group("D4").order
+    >>> named_group("C2xC4").order, named_group("D4").order
     (8, 8)
     """
     if not isinstance(spec, str):
-        raise TypeError(f"group(spec): spec must be a string such as 'D4', got {type(spec).__name__}")
+        raise TypeError(f"named_group(spec): spec must be a string such as 'D4', got {type(spec).__name__}")
     if not spec.strip():
         raise ValueError(f"the group name is empty. {_NAMES}")
     parts = [p.strip() for p in spec.strip().split("x")]
@@ -326,7 +326,7 @@ def group(spec: str) -> FiniteGroup:
     return result
 
 
-def relabel(group: FiniteGroup, perm: Sequence[int], *, name: str | None = None) -> FiniteGroup:
+def relabel(group: FiniteGroup, perm: Sequence[int] | np.ndarray, *, name: str | None = None) -> FiniteGroup:
     """The same group with element g renamed ``perm[g]``:
     ``table'[perm[g], perm[h]] = perm[table[g, h]]`` (validated from the new table).
 

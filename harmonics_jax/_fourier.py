@@ -32,6 +32,9 @@ import numpy as np
 from jax.typing import ArrayLike
 from jaxtyping import Array, Complex, Inexact, Int, Shaped
 
+from ._core._checks import check_irrep_list
+from ._core._dtypes import complex_dtype as _complex_dtype
+from ._core._dtypes import inexact_dtype as _inexact_dtype
 from ._group import FiniteGroup
 
 __all__ = [
@@ -43,31 +46,6 @@ __all__ = [
 ]
 
 _HIGHEST = jax.lax.Precision.HIGHEST
-
-
-# -- dtype helpers ------------------------------------------------------------------------
-def _is_double(dtype: np.dtype) -> bool:
-    """Whether ``dtype`` carries double precision (float64/complex128; integers count as
-    double, following JAX's default float under x64)."""
-    if jnp.issubdtype(dtype, jnp.complexfloating):
-        return dtype.itemsize > 8
-    if jnp.issubdtype(dtype, jnp.floating):
-        return dtype.itemsize > 4
-    return True
-
-
-def _complex_dtype(*dtypes: np.dtype) -> np.dtype:
-    """Complex dtype of the highest precision among ``dtypes`` (canonicalised for x64)."""
-    wide = any(_is_double(np.dtype(d)) for d in dtypes)
-    return jax.dtypes.canonicalize_dtype(np.complex128 if wide else np.complex64)
-
-
-def _inexact_dtype(*dtypes: np.dtype) -> np.dtype:
-    """Common inexact dtype: complex if any input is complex, else real, widest precision."""
-    if any(jnp.issubdtype(np.dtype(d), jnp.complexfloating) for d in dtypes):
-        return _complex_dtype(*dtypes)
-    wide = any(_is_double(np.dtype(d)) for d in dtypes)
-    return jax.dtypes.canonicalize_dtype(np.float64 if wide else np.float32)
 
 
 # -- validation ---------------------------------------------------------------------------
@@ -91,29 +69,6 @@ def _check_group(group: object, fn: str) -> FiniteGroup:
         raise TypeError(f"{fn}: group must be a FiniteGroup (e.g. harmonics_jax.dihedral(3), "
                         f"order 6), got {type(group).__name__}")
     return group
-
-
-def _check_irreps(irreps: object, fn: str) -> list[Array]:
-    if isinstance(irreps, (np.ndarray, jax.Array)):
-        raise TypeError(f"{fn}: irreps must be a list of arrays of shape (n, d, d), got a single "
-                        f"array of shape {np.shape(irreps)}; wrap one irrep in a list: [rho]")
-    if not isinstance(irreps, Sequence) or isinstance(irreps, str):
-        raise TypeError(f"{fn}: irreps must be a list of arrays of shape (n, d, d), "
-                        f"got {type(irreps).__name__}")
-    if len(irreps) == 0:
-        raise ValueError(f"{fn}: irreps is empty; pass irreps(group), a list with one (n, d, d) "
-                         "array per irreducible representation")
-    out = []
-    for i, rho in enumerate(irreps):
-        rho = jnp.asarray(rho)
-        if rho.ndim != 3 or rho.shape[1] != rho.shape[2] or rho.shape[1] == 0:
-            raise ValueError(f"{fn}: irreps[{i}] must have shape (n, d, d) with d ≥ 1, "
-                             f"got {rho.shape}")
-        if out and rho.shape[0] != out[0].shape[0]:
-            raise ValueError(f"{fn}: irreps[{i}] has {rho.shape[0]} group elements but "
-                             f"irreps[0] has {out[0].shape[0]}; all irreps must be of one group")
-        out.append(rho)
-    return out
 
 
 def _check_order(x: Array, n: int, what: str, fn: str, source: str) -> None:
@@ -158,7 +113,7 @@ def fourier_transform(
         [(1+0j), (1+0j), (1+0j)]
     """
     fn = "fourier_transform"
-    irreps = _check_irreps(irreps, fn)
+    irreps = check_irrep_list(irreps, fn)
     x = _as_signal(x, "x")
     _check_order(x, irreps[0].shape[0], "x", fn, "the irreps' group")
     return _fourier_kernel(x.astype(_complex_dtype(x.dtype)), irreps)
@@ -202,7 +157,7 @@ def inverse_fourier_transform(
         True
     """
     fn = "inverse_fourier_transform"
-    irreps = _check_irreps(irreps, fn)
+    irreps = check_irrep_list(irreps, fn)
     if isinstance(xhat, (np.ndarray, jax.Array)) or not isinstance(xhat, Sequence):
         raise TypeError(f"{fn}: xhat must be a list of (..., d, d) blocks, one per irrep "
                         f"(as returned by fourier_transform), got {type(xhat).__name__}")
@@ -285,7 +240,7 @@ def _convolve_kernel(x: Array, y: Array, table: Array, inverse: Array) -> Array:
 
 
 def convolve(
-    x: Shaped[ArrayLike, "*batch n"], y: Shaped[ArrayLike, "*batch n"], group: FiniteGroup
+    x: Shaped[ArrayLike, "*xbatch n"], y: Shaped[ArrayLike, "*ybatch n"], group: FiniteGroup
 ) -> Inexact[Array, "*batch n"]:
     r"""Group convolution: (x ⋆ y)(g) = Σ_h x(h) y(h⁻¹g).
 

@@ -260,7 +260,3 @@ class FiniteGroup:
     @property
     def num_classes(self) -> int:
         return int(self.class_index.max()) + 1
-
-    def multiply(self, g: int, h: int) -> int:
-        """Label of g·h."""
-        return int(self.table[g, h])

@@ -24,9 +24,9 @@ import numpy as np
 
 from ._characters import _SEED, _character_values
 from ._group import FiniteGroup
-from ._interrupt import interruptible_if
-from ._memory import require_memory
-from ._progress import report_progress
+from ._core._interrupt import interruptible_if
+from ._core._memory import require_memory
+from ._core._progress import report_progress
 
 __all__ = ["irreps", "irrep_dims"]
 
@@ -133,7 +133,7 @@ def irreps(group: FiniteGroup) -> list[np.ndarray]:
     """
     if not isinstance(group, FiniteGroup):
         raise TypeError(f"irreps: expected a FiniteGroup, got {type(group).__name__}; build "
-                        "one with FiniteGroup.from_cayley_table(table) or group('S4')")
+                        "one with FiniteGroup.from_cayley_table(table) or named_group('S4')")
     return list(_irreps_cached(group))
 
 
@@ -141,7 +141,7 @@ def irrep_dims(group: FiniteGroup) -> tuple[int, ...]:
     """The dimensions of the irreps, sorted (the default block dimensions of a network).
 
     >>> import harmonics_jax as hj
-    >>> irrep_dims(hj.group("S4"))
+    >>> irrep_dims(hj.named_group("S4"))
     (1, 1, 2, 3, 3)
     """
     if not isinstance(group, FiniteGroup):

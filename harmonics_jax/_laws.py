@@ -24,7 +24,7 @@ __all__ = [
     "IrrepSetResiduals",
     "RepresentationResiduals",
     "group_axiom_residuals",
-    "invariance_defect",
+    "invariance_residual",
     "irrep_set_residuals",
     "representation_residuals",
 ]
@@ -86,7 +86,8 @@ def _generators(ext: np.ndarray, n: int) -> np.ndarray:
     return np.asarray(gens)
 
 
-def group_axiom_residuals(table: Shaped[ArrayLike, "n n"]) -> GroupAxiomResiduals:
+def group_axiom_residuals(table: Shaped[ArrayLike, "n n"] | Sequence[Sequence[int]]
+                          ) -> GroupAxiomResiduals:
     r"""Count the violations of the group axioms by a Cayley table, without raising.
 
     ``table[g, h]`` is read as the label of g·h.  Vectorised with NumPy: O(n³) for n ≤ 256
@@ -308,18 +309,19 @@ def irrep_set_residuals(
     )
 
 
-def invariance_defect(
+def invariance_residual(
     f: Callable[[Array], PyTree[Array]],
     group: FiniteGroup,
     xs: Inexact[ArrayLike, "*batch n"],
 ) -> float:
-    r"""Relative invariance defect of ``f`` under the left regular action.
+    r"""Residual of the invariance law for any function ``f`` under the left regular action.
 
     max over g ∈ G and the given signals x of ‖f(g·x) − f(x)‖ / max(‖f(x)‖, tiny), with
     (g·x)(h) = x(g⁻¹h) and ‖·‖ the Frobenius norm over all leaves of f's output.  ``f``
     maps one signal of shape ``(n,)`` to a pytree of arrays and must be ``jax.vmap``-able;
     it is applied to all n translates of all signals in one batch (memory O(m n²) for m
-    signals).
+    signals).  For a power-spectral network the exact, sampling-free defect is
+    :func:`harmonics_jax.verify.invariance_defect`.
 
     Args:
         f: the function to test, single-signal.
@@ -337,23 +339,23 @@ def invariance_defect(
         >>> import harmonics_jax as hj
         >>> G = hj.dihedral(3)  # order 6
         >>> xs = np.arange(12.0).reshape(2, 6)
-        >>> invariance_defect(lambda x: x.sum(), G, xs) < 1e-12
+        >>> invariance_residual(lambda x: x.sum(), G, xs) < 1e-12
         True
-        >>> invariance_defect(lambda x: x[1], G, xs) > 0.1
+        >>> invariance_residual(lambda x: x[1], G, xs) > 0.1
         True
     """
     if not isinstance(group, FiniteGroup):
-        raise TypeError(f"invariance_defect: group must be a FiniteGroup, got "
+        raise TypeError(f"invariance_residual: group must be a FiniteGroup, got "
                         f"{type(group).__name__}")
     n = group.order
     xs = jnp.asarray(xs)
     if xs.ndim == 0 or xs.shape[-1] != n:
-        raise ValueError(f"invariance_defect: xs must have shape (..., {n}) for {group.name} "
+        raise ValueError(f"invariance_residual: xs must have shape (..., {n}) for {group.name} "
                          f"of order {n}, got {xs.shape}")
     xs = xs.reshape(-1, n)
     m = xs.shape[0]
     if m == 0:
-        raise ValueError("invariance_defect: xs holds no signal; pass at least one")
+        raise ValueError("invariance_residual: xs holds no signal; pass at least one")
     # translates[s, g, h] = x_s(g⁻¹h): row g of signal s is g·x_s, row e is x_s itself.
     index = np.asarray(group.table)[np.asarray(group.inverse)]
     translates = xs[:, index].reshape(m * n, n)
@@ -363,7 +365,7 @@ def invariance_defect(
     leaves = [np.asarray(leaf, np.complex128).reshape(m, n, -1)
               for leaf in jax.tree.leaves(outs)]
     if not leaves:
-        raise ValueError("invariance_defect: f returned no arrays")
+        raise ValueError("invariance_residual: f returned no arrays")
     out = np.concatenate(leaves, axis=-1)  # (m, n, total size of f's output)
     ref = out[:, group.identity : group.identity + 1]
     defect = np.linalg.norm(out - ref, axis=-1)  # (m, n)

@@ -29,5 +29,5 @@ def test_at_least_8_structurally_different_groups_non_abelian_among_them():
     # negative control: the invariant separates groups of equal order (C8, C2xC4, D4, Q8)
     import harmonics_jax as hj
 
-    keys = {invariant(hj.group(s)) for s in ("C8", "C2xC4", "D4", "Q8", "C2xC2xC2")}
+    keys = {invariant(hj.named_group(s)) for s in ("C8", "C2xC4", "D4", "Q8", "C2xC2xC2")}
     assert len(keys) == 5

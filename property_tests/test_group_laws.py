@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import harmonics_jax as hj
 from harmonics_jax.testing import relabel
-from harmonics_jax._laws import group_axiom_residuals
+from harmonics_jax import group_axiom_residuals
 from harmonics_jax.testing.strategies import finite_groups
 
 # The smallest loop that is not a group: Latin, identity 0, inverses, not associative.

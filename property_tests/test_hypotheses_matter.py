@@ -19,7 +19,7 @@ from hypothesis import example, given, settings
 
 import harmonics_jax as hj
 from harmonics_jax import verify as hv
-from harmonics_jax.models import matrix_from_blocks
+from harmonics_jax.models import SpectralWeights
 from harmonics_jax.testing.strategies import finite_groups
 
 from .test_theorem_forward import (
@@ -180,7 +180,7 @@ def test_scalar_blocks_of_a_nonabelian_group_cannot_be_unitary(G, seed):
     coeffs = complex_gaussian(rng, n) * np.exp(rng.uniform(-1, 1, n))
     net = scalar_network(vectors, coeffs, rng.integers(len(vectors), size=n))
     assert float(hv.invariance_defect(net, G)) <= EXACT
-    sv = np.linalg.svd(np.asarray(matrix_from_blocks(net)), compute_uv=False)
+    sv = np.linalg.svd(np.asarray(SpectralWeights.from_blocks(net).F), compute_uv=False)
     assert np.sum(sv > 1e-10 * sv[0]) <= r_expected
     assert float(hv.unitarity_defect(net)) >= 0.5 * (1 - 1e-12)
 
@@ -210,7 +210,7 @@ def test_scalar_block_bound_needs_a_nonabelian_group(G, seed):
 # -- (c) a duplicated irrep -----------------------------------------------------------------
 def gram_spectrum(net):
     """Eigenvalues of F^†F / n, ascending."""
-    F = np.asarray(matrix_from_blocks(net))
+    F = np.asarray(SpectralWeights.from_blocks(net).F)
     return np.linalg.eigvalsh(F.conj().T @ F / F.shape[0])
 
 

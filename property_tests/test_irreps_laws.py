@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 import harmonics_jax as hj
 from harmonics_jax.testing import relabel
-from harmonics_jax._irreps import irreps
-from harmonics_jax._laws import irrep_set_residuals, representation_residuals
+from harmonics_jax import irrep_set_residuals, irreps, representation_residuals
 from harmonics_jax.testing.strategies import finite_groups
 
 TOL = 1e-9

@@ -18,7 +18,6 @@ import numpy as np
 from hypothesis import HealthCheck, event, example, given, settings
 
 import harmonics_jax as hj
-from harmonics_jax.models import blocks_from_matrix
 from harmonics_jax.testing.strategies import finite_groups
 from harmonics_jax.training import TrainConfig, sweep
 from harmonics_jax.verify import verify_batched
@@ -31,7 +30,7 @@ CONCLUSIONS = ("irreps_equivalent", "each_irrep_once", "span_ok", "table_recover
 
 def train_and_verify(group, seeds=SEEDS, key=0):
     result = sweep(jax.random.key(key), group, TrainConfig(), num_seeds=seeds)
-    weights = blocks_from_matrix(result.F[0], hj.irrep_dims(group))
+    weights = result.weights[0]
     return verify_batched(weights, group)
 
 
@@ -56,7 +55,7 @@ def failures(report, group):
 @settings(max_examples=40 if THOROUGH else 4,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(finite_groups(max_order=MAX_ORDER))
-@example(hj.group("Q8"))
+@example(hj.named_group("Q8"))
 def test_every_network_meeting_the_hypotheses_satisfies_every_conclusion(group):
     start = time.perf_counter()
     report = train_and_verify(group)
@@ -78,7 +77,7 @@ def test_every_network_meeting_the_hypotheses_satisfies_every_conclusion(group):
 def test_negative_control_a_missed_conclusion_is_reported():
     """The failure detector above flags a network that meets the hypotheses but whose table
     (or any other conclusion) is wrong, and names the seed and the residuals."""
-    g = hj.group("S3")
+    g = hj.named_group("S3")
     report = train_and_verify(g, seeds=2)
     assert report.hypotheses_met.all() and not failures(report, g)
     for conclusion in CONCLUSIONS:

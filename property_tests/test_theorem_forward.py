@@ -257,7 +257,7 @@ def test_two_characters_in_one_block_are_flagged(spec):
     """One 2×2 block V (χ_a ⊕ χ_b) V^† on a group of order 4 (so F is square, 4 × 4):
     invariant, but reducible (irreducibility residual 1 if a ≠ b, 3 if a = b), not surjective
     (the map ℂ⁴ → ℂ^{2×2} has rank ≤ 2), no 2-dim irrep to match, not unitary."""
-    G = hj.group(spec)
+    G = hj.named_group(spec)
     rng = np.random.default_rng(4)
     chi = [np.asarray(x)[:, 0, 0] for x in hj.irreps(G)]
     pairs = [(0, 1), (1, 2), (2, 3), (0, 3), (1, 3), (0, 2), (1, 1), (3, 3)]
@@ -280,7 +280,7 @@ def test_zero_block_is_not_equivalent_to_an_irrep():
     """Witness: S3, W_trivial ≡ 0 (A_0 = 0), other blocks the exact Fourier weights.  The
     network is rightly reported not surjective and not irreducible, but irreps_equivalent is
     True with equivalence_residual 0.0: a zero map is equivalent to no representation."""
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     rhos = [np.asarray(x) for x in hj.irreps(G)]
     A = [np.zeros((1, 1)), np.eye(1), np.eye(2)]
     r = hv.verify_batched(stack([fourier_like(rhos, A)] * SEEDS), G)

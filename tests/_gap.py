@@ -21,6 +21,7 @@ import numpy as np
 _REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(_REPO / "tools"))
 import gap_export  # noqa: E402  (tools/ is a script folder, not a package)
+import small_groups_data  # noqa: E402
 
 FIXTURE = _REPO / "tests" / "data" / "gap_groups.json.gz"
 CHARACTER_TOL = 1e-8
@@ -28,12 +29,21 @@ RESIDUAL_TOL = 1e-9
 
 decode_cyclotomic = gap_export.decode_cyclotomic
 characters_on_elements = gap_export.characters_on_elements
+generating_set = gap_export.generating_set
 
 
 @lru_cache(maxsize=1)
 def load_fixture() -> tuple[dict, ...]:
     """The committed GAP records, in SmallGroup-id order."""
     return tuple(gap_export.load(FIXTURE))
+
+
+@lru_cache(maxsize=1)
+def load_library_characters() -> dict[tuple[int, int], dict]:
+    """GAP's classes and characters of every group of order ≤ 100
+    (``tests/data/gap_characters_100.json.xz``, by ``tools/small_groups_data.py``), keyed by
+    SmallGroup id; the labels are those of ``harmonics_jax.small_group``."""
+    return {tuple(r["id"]): r for r in small_groups_data.load_characters()["groups"]}
 
 
 def record_label(record: dict) -> str:
@@ -117,24 +127,6 @@ def match_characters(ours: np.ndarray, gap: np.ndarray, *,
     unmatched_gap = tuple(sorted(set(range(len(gap))) - {p[1] for p in pairs}))
     ok = not unmatched_ours and not unmatched_gap
     return CharacterMatch(ok, pairs, max_error, unmatched_ours, unmatched_gap)
-
-
-def generating_set(table: np.ndarray) -> np.ndarray:
-    """A small generating set (greedy): add the first element not yet generated."""
-    n = table.shape[0]
-    e = int(np.flatnonzero((table == np.arange(n)).all(axis=1))[0])
-    reached = np.zeros(n, dtype=bool)
-    reached[e] = True
-    gens: list[int] = []
-    while not reached.all():
-        gens.append(int(np.flatnonzero(~reached)[0]))
-        frontier = np.flatnonzero(reached)
-        while frontier.size:
-            nxt = np.unique(table[np.ix_(frontier, gens)])
-            nxt = nxt[~reached[nxt]]
-            reached[nxt] = True
-            frontier = nxt
-    return np.array(gens)
 
 
 def homomorphism_residual(table: np.ndarray, rho: np.ndarray, *,

@@ -1,3 +1,5 @@
+import inspect
+
 import jax
 import pytest
 
@@ -8,3 +10,11 @@ jax.config.update("jax_debug_nans", True)
 @pytest.fixture
 def key():
     return jax.random.key(0)
+
+
+@pytest.fixture
+def unchecked():
+    """``unchecked(f)`` is ``f`` as users call it: without the jaxtyping/beartype wrapper that
+    the test run adds (``--jaxtyping-packages`` in pyproject.toml), so that a bad-input test
+    sees the library's own error message rather than the type checker's."""
+    return inspect.unwrap

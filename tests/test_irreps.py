@@ -18,7 +18,7 @@ def law_residuals(rho, group):
 
 @pytest.mark.parametrize("spec", GROUPS)
 def test_irreps_are_a_complete_set_of_inequivalent_unitary_irreps(spec):
-    g = hj.group(spec)
+    g = hj.named_group(spec)
     reps = hj.irreps(g)
     dims = [r.shape[1] for r in reps]
     assert dims == sorted(dims) and tuple(dims) == hj.irrep_dims(g)
@@ -35,7 +35,7 @@ def test_irreps_are_a_complete_set_of_inequivalent_unitary_irreps(spec):
 
 
 def test_law_check_catches_broken_representations():
-    g = hj.group("S3")
+    g = hj.named_group("S3")
     rho = np.array(hj.irreps(g)[2])
     rho[[1, 2]] = rho[[2, 1]]  # two slices swapped: no longer a homomorphism
     assert law_residuals(rho, g)[0] > 0.1
@@ -44,12 +44,12 @@ def test_law_check_catches_broken_representations():
 
 
 def test_character_table_matches_known_values():
-    ct = hj.character_table(hj.group("S4"))
+    ct = hj.character_table(hj.named_group("S4"))
     expected = np.array([  # classes: e, transpositions, 3-cycles, (2,2), 4-cycles
         [1, 1, 1, 1, 1], [1, -1, 1, 1, -1], [2, 0, -1, 2, 0], [3, 1, 0, -1, -1],
         [3, -1, 0, -1, 1]])
     # Identify the classes by their element orders and sizes.
-    orders = hj.group("S4").element_orders[[c[0] for c in ct.classes]]
+    orders = hj.named_group("S4").element_orders[[c[0] for c in ct.classes]]
     sizes = ct.class_sizes
     assert sorted(zip(sizes.tolist(), orders.tolist())) == [(1, 1), (3, 2), (6, 2), (6, 4), (8, 3)]
     col = {(1, 1): 0, (6, 2): 1, (8, 3): 2, (3, 2): 3, (6, 4): 4}
@@ -58,7 +58,7 @@ def test_character_table_matches_known_values():
     assert sorted(map(tuple, np.round(got.real).astype(int).tolist())) == sorted(
         map(tuple, expected[:, perm].tolist()))
     assert np.abs(got.imag).max() < 1e-12
-    q8 = hj.character_table(hj.group("Q8"))
+    q8 = hj.character_table(hj.named_group("Q8"))
     assert q8.degrees.tolist() == [1, 1, 1, 1, 2]
     assert "χ4" in q8.format()
 
@@ -73,7 +73,7 @@ def test_cyclic_characters_are_exact_roots_of_unity():
 
 
 def test_relabelled_table_gives_the_same_characters_up_to_relabelling():
-    g = hj.group("Dic3")
+    g = hj.named_group("Dic3")
     perm = np.random.default_rng(3).permutation(g.order)
     inv = np.argsort(perm)
     h = hj.FiniteGroup.from_cayley_table(perm[g.table[inv][:, inv]])
@@ -88,7 +88,7 @@ def test_relabelled_table_gives_the_same_characters_up_to_relabelling():
 
 
 def test_deterministic_and_read_only():
-    g = hj.group("A4")
+    g = hj.named_group("A4")
     a = hj.irreps(g)
     hj._irreps._irreps_cached.cache_clear()
     hj._characters._character_values.cache_clear()

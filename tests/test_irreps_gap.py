@@ -1,7 +1,9 @@
 r"""``harmonics_jax.irreps`` and ``character_table`` against GAP's SmallGroups library.
 
 Every group of order ≤ 32 and a selection of orders 36..120 (``tests/data/gap_groups.json.gz``,
-regenerate with ``python tools/gap_export.py --fixture``).  For each group, built from
+regenerate with ``python tools/gap_export.py --fixture``); with ``HARMONICS_PROFILE=thorough``
+also every one of the 1,048 groups of order ≤ 100 of ``hj.small_group`` against GAP's
+characters in ``tests/data/gap_characters_100.json.xz`` (``ci`` runs every 50th of them).  For each group, built from
 GAP's Cayley table with :meth:`FiniteGroup.from_cayley_table`, the irreps must be unitary
 homomorphisms (residual ≤ 1e-9), one per conjugacy class, with Σ d² = n, pairwise
 inequivalent, and their traces must equal GAP's irreducible characters as a multiset
@@ -11,6 +13,7 @@ dropped or duplicated character and a broken or non-unitary representation.
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -25,6 +28,7 @@ from _gap import (
     gap_export,
     homomorphism_residual,
     load_fixture,
+    load_library_characters,
     match_characters,
     record_label,
     traces,
@@ -33,6 +37,8 @@ from _gap import (
 
 RECORDS = load_fixture()
 BY_ID = {tuple(r["id"]): r for r in RECORDS}
+THOROUGH = os.environ.get("HARMONICS_PROFILE", "ci") == "thorough"
+LIBRARY_IDS = [(n, i) for n in range(1, 101) for i in range(1, hj.num_small_groups(n) + 1)]
 
 
 def _group(record: dict) -> hj.FiniteGroup:
@@ -82,6 +88,22 @@ def test_character_table_matches_gap(record):
     assert match.ok, f"{record_label(record)}: {match.describe()}"
     # the character table and the irreps list rows in the same order
     assert np.abs(traces(hj.irreps(G)) - ours).max() < CHARACTER_TOL
+
+
+@pytest.mark.parametrize("gid", LIBRARY_IDS if THOROUGH else LIBRARY_IDS[::50],
+                         ids=lambda gid: f"SmallGroup({gid[0]},{gid[1]})")
+def test_irreps_match_gap_whole_library(gid):
+    """The same check on the packaged library: ``thorough`` runs all 1,048 groups."""
+    record = load_library_characters()[gid]
+    G = hj.small_group(*gid)
+    report = check_irreps(G.table, hj.irreps(G), num_classes=G.num_classes,
+                          gap_characters=characters_on_elements(record))
+    assert report.num_classes == len(record["characters"])
+    assert report.failures() == [], f"{G.name}: {report}"
+
+
+def test_library_characters_cover_every_group():
+    assert sorted(load_library_characters()) == LIBRARY_IDS
 
 
 @pytest.mark.parametrize("identity", [0, 5, 20])

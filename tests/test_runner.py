@@ -16,6 +16,7 @@ from harmonics_jax.cli import main
 from harmonics_jax.runner import run_sweep
 from harmonics_jax.runner import _sweep as sweep_module
 from harmonics_jax.training import TrainConfig
+from harmonics_jax.verify import VerificationReport
 
 SMALL = TrainConfig(steps=200, rounds=1, warmup_steps=10)
 REQUIRED = ("seed", "hypotheses_met", "table_recovered", "irreps_equivalent",
@@ -28,7 +29,7 @@ def all_weights(out: Path) -> np.ndarray:
 
 
 def test_sweep_writes_summary_weights_and_refuses_to_overwrite(tmp_path):
-    g = hj.group("C3")
+    g = hj.named_group("C3")
     s = run_sweep(g, tmp_path, config=SMALL, num_seeds=3, chunk_size=2, progress=False)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary == json.loads(json.dumps(s)) and summary["complete"]
@@ -38,6 +39,10 @@ def test_sweep_writes_summary_weights_and_refuses_to_overwrite(tmp_path):
         assert (tmp_path / r["weights"]).is_file()
     assert all_weights(tmp_path).shape == (1, 3, 3, 3)
     (tot,) = summary["totals"]
+    # Records and totals are derived from the verification fields' declarations.
+    assert set(VerificationReport.summary_fields()) <= set(summary["runs"][0])
+    assert "recovered_table" not in summary["runs"][0]  # control: a field not declared summary
+    assert {col.key for _, col in VerificationReport.columns()} <= set(tot)
     for field in ("invariance_defect", "unitarity_defect"):
         assert tot[f"median_{field}"] == np.median([r[field] for r in summary["runs"]])
     with pytest.raises(ValueError, match="pass --resume"):
@@ -47,7 +52,7 @@ def test_sweep_writes_summary_weights_and_refuses_to_overwrite(tmp_path):
 
 
 def test_interrupted_sweep_keeps_finished_chunks_and_resumes_identically(tmp_path, monkeypatch):
-    g = hj.group("S3")
+    g = hj.named_group("S3")
     ref = tmp_path / "ref"
     run_sweep(g, ref, config=SMALL, num_seeds=3, chunk_size=1, progress=False)
 
@@ -80,7 +85,7 @@ def test_interrupted_sweep_keeps_finished_chunks_and_resumes_identically(tmp_pat
 def test_chunk_size_changes_neither_the_networks_nor_any_number(tmp_path):
     """Bitwise: the weights and every verification number (issue 10, point 9: on main the
     weights agreed but the invariance defect moved by ~1e-7 between chunks of 4 and 3)."""
-    g = hj.group("C4")
+    g = hj.named_group("C4")
     a = run_sweep(g, tmp_path / "a", config=SMALL, num_seeds=4, chunk_size=4, progress=False)
     b = run_sweep(g, tmp_path / "b", config=SMALL, num_seeds=4, chunk_size=3, progress=False)
     np.testing.assert_array_equal(all_weights(tmp_path / "a"), all_weights(tmp_path / "b"))

@@ -41,7 +41,7 @@ def seeds_of(summary: dict) -> list[int]:
 def c4_sweep(tmp_path_factory) -> Path:
     """A finished sweep: C4, 4 seeds in chunks of 1 (tests copy it before changing it)."""
     out = tmp_path_factory.mktemp("ref") / "c4"
-    run_sweep(hj.group("C4"), out, config=SMALL, num_seeds=4, chunk_size=1, progress=False)
+    run_sweep(hj.named_group("C4"), out, config=SMALL, num_seeds=4, chunk_size=1, progress=False)
     return out
 
 
@@ -53,7 +53,7 @@ def c4_copy(c4_sweep, tmp_path) -> Path:
 
 
 def resume_c4(out: Path, **kw) -> dict:
-    return run_sweep(hj.group("C4"), out, config=SMALL, num_seeds=4, chunk_size=1,
+    return run_sweep(hj.named_group("C4"), out, config=SMALL, num_seeds=4, chunk_size=1,
                      progress=False, resume=True, **kw)
 
 
@@ -74,12 +74,12 @@ def test_repro1_chunks_without_a_spec_are_refused(tmp_path):
     """Another group's chunks, spec.json deleted, then a sweep of C4 into the folder:
     refused (main, with D4's chunks: C4 reported 8/8 recovered, training nothing)."""
     out = tmp_path / "x"
-    run_sweep(hj.group("C2xC2"), out, config=SMALL, num_seeds=2, chunk_size=1,
+    run_sweep(hj.named_group("C2xC2"), out, config=SMALL, num_seeds=2, chunk_size=1,
               progress=False)
     (out / "spec.json").unlink()
     before = {p.name: p.read_bytes() for p in (out / "chunks").iterdir()}
     with pytest.raises(ValueError, match="no spec.json") as err:
-        run_sweep(hj.group("C4"), out, config=SMALL, num_seeds=2, chunk_size=1,
+        run_sweep(hj.named_group("C4"), out, config=SMALL, num_seeds=2, chunk_size=1,
                   progress=False)
     assert "chunk_00000.npz" in str(err.value)
     assert {p.name: p.read_bytes() for p in (out / "chunks").iterdir()} == before
@@ -90,7 +90,7 @@ def test_repro1_chunk_copied_from_another_sweep_is_named_and_never_adopted(c4_co
     """Main: chunk 0 of another sweep (seeds 0 and 1) copied over chunk 3 gave 5 records
     for 4 seeds (0 and 1 twice, 3 missing) and complete: true."""
     other = tmp_path / "other"
-    run_sweep(hj.group("C4"), other, config=SMALL, num_seeds=4, chunk_size=2, progress=False)
+    run_sweep(hj.named_group("C4"), other, config=SMALL, num_seeds=4, chunk_size=2, progress=False)
     target = c4_copy / "chunks" / "chunk_00003.npz"
     original = np.load(target)["F"]
     shutil.copy(other / "chunks" / "chunk_00000.npz", target)
@@ -123,7 +123,7 @@ def test_repro1_chunk_moved_to_another_index_is_named(c4_copy, source, name, rea
 
 def test_repro2_sweep_with_blocks_can_be_resumed(tmp_path):
     """Main: block_dims saved as a tuple read back as a list: 'a different sweep'."""
-    g = hj.group("D4")
+    g = hj.named_group("D4")
     blocks = TrainConfig(steps=200, rounds=1, warmup_steps=10, block_dims=(1, 1, 1, 1, 2))
     out = tmp_path / "b"
     run_sweep(g, out, config=blocks, num_seeds=2, chunk_size=1, progress=False)
@@ -146,7 +146,7 @@ def test_repro2_sweep_with_blocks_can_be_resumed(tmp_path):
     ("group_name", "C2xC2~"),
 ])
 def test_repro2_spec_round_trips_every_field_type(field, value):
-    fields = dict(group_name="D4", table=hj.group("D4").table, block_dims=(1, 1, 1, 1, 2),
+    fields = dict(group_name="D4", table=hj.named_group("D4").table, block_dims=(1, 1, 1, 1, 2),
                   config={"steps": 200}, hparams={"learning_rate": (0.3,)}, num_seeds=2,
                   chunk_size=1, seed=0, tolerances={"invariance": 1e-3})
     fields[field] = value
@@ -273,10 +273,10 @@ def test_repro6_refused_hyperparameters_write_no_spec(tmp_path, capsys):
     assert "noise_std must be non-negative" in capsys.readouterr().err
     assert not out.exists()
     with pytest.raises(ValueError, match="noise_std"):
-        run_sweep(hj.group("C4"), out, config=SMALL, hparams=Hyperparams(noise_std=-1.0),
+        run_sweep(hj.named_group("C4"), out, config=SMALL, hparams=Hyperparams(noise_std=-1.0),
                   num_seeds=4, chunk_size=1, progress=False)
     assert not out.exists()
-    done = run_sweep(hj.group("C4"), out, config=SMALL, num_seeds=4, chunk_size=1,
+    done = run_sweep(hj.named_group("C4"), out, config=SMALL, num_seeds=4, chunk_size=1,
                      progress=False)  # the corrected call is not "a different sweep"
     assert done["complete"]
 
@@ -341,6 +341,14 @@ def _wait_for(predicate, proc, seconds: float, what: str):
     pytest.fail(f"no {what} within {seconds} s")
 
 
+def _runs_in(summary_file: Path) -> int:
+    """Networks recorded so far (0 before the first summary; it is replaced atomically)."""
+    try:
+        return len(json.loads(summary_file.read_text())["runs"])
+    except FileNotFoundError:
+        return 0
+
+
 def _interrupt(proc, seconds: float = 10.0) -> float:
     """SIGINT; the process must exit within ``seconds`` (bounded; else killed, failing)."""
     sent = time.time()
@@ -385,8 +393,8 @@ def test_repro7_a_billion_seeds_neither_hang_nor_ignore_ctrl_c(tmp_path):
                                         "--chunk", "2", "--steps", "1600", "--no-progress",
                                         "--force", "--out", str(out)),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for(lambda: (out / "chunks" / "chunk_00001.npz").exists(), proc, 240,
-              "second chunk")
+    _wait_for(lambda: _runs_in(out / "summary.json") >= 4, proc, 240,
+              "second chunk in summary.json")
     _interrupt(proc)
     assert proc.returncode == 130
     summary = json.loads((out / "summary.json").read_text())
@@ -412,7 +420,7 @@ def test_repro7_verify_stops_between_groups_on_ctrl_c(tmp_path, monkeypatch, cap
 # --- 8. non-finite numbers never pass ----------------------------------------------------------
 
 def test_repro8_nan_weights_meet_no_hypothesis_and_no_conclusion(no_debug_nans):
-    g = hj.group("D4")
+    g = hj.named_group("D4")
     good = verify(fourier_weights(g), g)
     assert good.hypotheses_met and good.fourier_recovered  # control
     nan = tuple(jnp.full_like(w, jnp.nan) for w in fourier_weights(g))
@@ -515,11 +523,11 @@ def test_small_a_huge_table_entry_is_shown_as_written():
 
 def test_small_different_sweep_names_each_field(c4_copy):
     with pytest.raises(ValueError) as err:
-        run_sweep(hj.group("C4"), c4_copy, config=SMALL, num_seeds=5, chunk_size=1,
+        run_sweep(hj.named_group("C4"), c4_copy, config=SMALL, num_seeds=5, chunk_size=1,
                   seed=3, progress=False, resume=True)
     assert "num_seeds: 4 → 5" in str(err.value) and "seed: 0 → 3" in str(err.value)
     with pytest.raises(ValueError, match=r"group_name: 'C4' → 'C2xC2'; table: a 4×4 table"):
-        run_sweep(hj.group("C2xC2"), c4_copy, config=SMALL, num_seeds=4, chunk_size=1,
+        run_sweep(hj.named_group("C2xC2"), c4_copy, config=SMALL, num_seeds=4, chunk_size=1,
                   progress=False, resume=True)
 
 
@@ -527,7 +535,7 @@ def test_small_an_empty_group_name_is_refused(capsys):
     assert main(["irreps", ""]) == 2
     assert "group name is empty" in capsys.readouterr().err
     with pytest.raises(ValueError, match="empty"):
-        hj.group(" ")
+        hj.named_group(" ")
 
 
 @pytest.mark.parametrize("value", ["0,,1", "0,1,", ",", ""])
@@ -602,10 +610,14 @@ def test_cli_sweep_records_command_mode_and_hyperparameter_column(tmp_path, caps
 
 
 def test_cli_table_shows_a_hyperparameter_only_when_it_varies():
-    from harmonics_jax.cli._report import format_rows
+    from harmonics_jax.cli._report import format_rows, sweep_rows
+    from harmonics_jax.verify import VerificationReport
 
-    row = dict(group="C4", order=4, noise=0.0, lr=0.3, penalty=1.0, networks=2, met=2,
-               all_ok=2, table=2, inv=1e-6, uni=float("nan"))
+    totals = dict(noise_std=0.0, learning_rate=0.3, penalty=1.0, networks=2, non_finite=1)
+    for _, col in VerificationReport.columns():
+        totals[col.key] = 2 if col.total != "median" else 1e-6
+    totals["median_unitarity_defect"] = None  # non-finite, as read back from summary.json
+    row, = sweep_rows({"group": "C4", "order": 4, "totals": [totals]})
     one = format_rows([row])
     assert "lr" not in one.splitlines()[0] and "nan" in one
     two = format_rows([row, {**row, "penalty": 2.0}])
@@ -673,7 +685,7 @@ def test_cli_irreps_out_is_atomic(tmp_path, monkeypatch, capsys):
 
 
 def test_size_guard_budget_and_its_overrides(monkeypatch, capsys):
-    from harmonics_jax import _memory
+    from harmonics_jax._core import _memory
 
     assert _memory.parse_size("512M") == 512 * 2**20
     assert _memory.parse_size("1.5GiB") == int(1.5 * 2**30)

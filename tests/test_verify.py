@@ -11,7 +11,6 @@ import pytest
 import harmonics_jax as hj
 from harmonics_jax.testing import relabel
 from harmonics_jax import verify as hv
-from harmonics_jax.verify import _report
 
 GROUPS = ["C6", "S3", "D4", "Q8", "A4"]
 
@@ -48,13 +47,13 @@ def d3_hand_irreps():
 
 BOOLS = ["hypotheses_met", "invariant", "unitary", "surjective", "irreducible",
          "representations_ok", "irreps_equivalent", "each_irrep_once", "span_ok",
-         "table_recovered", "theorem17_condition", "fourier_recovered"]
+         "table_recovered", "indicators_match", "theorem17_condition", "fourier_recovered"]
 
 
 # -- the exact solution passes everything ---------------------------------------------------
 @pytest.mark.parametrize("spec", GROUPS)
 def test_fourier_weights_pass_every_check(spec):
-    G = hj.group(spec)
+    G = hj.named_group(spec)
     r = hv.verify(hv.fourier_weights(G), G)
     for name in BOOLS:
         assert getattr(r, name) is True, name
@@ -76,7 +75,7 @@ def test_fourier_weights_pass_every_check(spec):
 
 @pytest.mark.parametrize("spec", ["S3", "A4"])
 def test_invertible_A_keeps_invariance_but_breaks_unitarity(spec, key):
-    G = hj.group(spec)
+    G = hj.named_group(spec)
     dims = hj.irrep_dims(G)
     A = [random_matrix(jax.random.fold_in(key, i), d) for i, d in enumerate(dims)]
     r = hv.verify(hv.fourier_weights(G, A=A), G)
@@ -108,8 +107,30 @@ def test_hand_made_irreps_and_conjugated_irreps(key):
     assert m_lib.matched.tolist() == [0, 1, 2] and float(m_lib.residual.max()) <= 1e-10
 
 
+@pytest.mark.parametrize("spec,nus", [("Q8", [1, 1, 1, 1, -1]), ("D4", [1, 1, 1, 1, 1]),
+                                      ("C3", [1, 0, 0]), ("A4", [1, 0, 0, 1])])
+def test_frobenius_schur_indicators_are_read_back(spec, nus):
+    G = hj.named_group(spec)
+    # The indicators of the true irreps, ν = (1/n) Σ_g χ(g²): real 1, complex 0, quaternionic −1.
+    got = [np.mean(np.trace(r[G.table[np.arange(G.order), np.arange(G.order)]], axis1=1,
+                            axis2=2)) for r in hj.irreps(G)]
+    np.testing.assert_allclose(got, nus, atol=1e-12)
+    r = hv.verify(hv.fourier_weights(G), G)
+    assert r.indicators_match and r.frobenius_schur_residual <= 1e-12
+    # Negative control: "true" irreps that are real where G's are complex (C4's i^g and
+    # (−i)^g replaced by the sign (−1)^g, still a valid list of representations): the complex
+    # blocks are matched to a real irrep, and the indicators differ by 1.
+    if spec == "C3":
+        C4 = hj.cyclic(4)
+        sign = np.array([1, -1, 1, -1], complex).reshape(4, 1, 1)
+        fake = [np.ones((4, 1, 1), complex), sign, sign, sign]
+        bad = hv.verify(hv.fourier_weights(C4), C4, irreps=fake)
+        assert not bad.indicators_match and not bad.fourier_recovered
+        assert bad.frobenius_schur_residual == pytest.approx(1.0, abs=1e-12)
+
+
 def test_identity_at_any_label():
-    G = relabel(hj.group("S3"), [3, 0, 5, 1, 2, 4])
+    G = relabel(hj.named_group("S3"), [3, 0, 5, 1, 2, 4])
     assert G.identity == 3
     r = hv.verify(hv.fourier_weights(G), G)
     assert r.hypotheses_met and r.fourier_recovered
@@ -118,7 +139,7 @@ def test_identity_at_any_label():
 
 # -- invariance defect: exact formula -------------------------------------------------------
 def test_invariance_defect_matches_monte_carlo(key):
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     dims = hj.irrep_dims(G)
     w = tuple(jnp.stack([random_matrix(jax.random.fold_in(key, 100 * i + g), d)
                          for g in range(G.order)]) for i, d in enumerate(dims))
@@ -147,7 +168,7 @@ def test_invariance_defect_matches_monte_carlo(key):
 
 
 def test_invariance_defect_grows_with_perturbation(key):
-    G = hj.group("D4")
+    G = hj.named_group("D4")
     w = hv.fourier_weights(G)
     defects = [float(hv.invariance_defect(noise(key, w, eps), G)) for eps in [1e-6, 1e-4, 1e-2]]
     assert defects[0] < defects[1] < defects[2]
@@ -158,7 +179,7 @@ def test_invariance_defect_grows_with_perturbation(key):
 
 def test_invariance_defect_has_no_cancellation_floor():
     # Evaluated without subtracting expanded traces: round-off-level in single precision too.
-    G = hj.group("A4")
+    G = hj.named_group("A4")
     w = tuple(x.astype(jnp.complex64) for x in hv.fourier_weights(G))
     assert float(hv.invariance_defect(w, G)) < 2e-6
     assert float(hv.invariance_defect(hv.fourier_weights(G), G)) < 1e-14
@@ -166,7 +187,7 @@ def test_invariance_defect_has_no_cancellation_floor():
 
 # -- unitarity and surjectivity -------------------------------------------------------------
 def test_unitarity_defect_values_and_non_square_error():
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     w = hv.fourier_weights(G)
     assert float(hv.unitarity_defect(w)) <= 1e-13
     doubled = tuple(2 * x for x in w)  # F F^† = 4n I  ⇒  L = 3n
@@ -177,7 +198,7 @@ def test_unitarity_defect_values_and_non_square_error():
 
 
 def test_singular_A_is_flagged_as_not_surjective(key):
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     A = [None, None, np.array([[1.0, 2.0], [0.5, 1.0]])]  # rank 1
     r = hv.verify(hv.fourier_weights(G, A=A), G)
     assert r.invariant and not r.surjective and not r.hypotheses_met
@@ -188,7 +209,7 @@ def test_singular_A_is_flagged_as_not_surjective(key):
 
 # -- recovered irreps: negative controls ----------------------------------------------------
 def test_two_blocks_from_the_same_irrep():
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     rho = hj.irreps(G)
     r = hv.verify(hv.fourier_weights(G, [rho[0], rho[0], rho[2]]), G)
     assert r.invariant and r.representations_ok and r.irreps_equivalent  # each block is fine
@@ -198,7 +219,7 @@ def test_two_blocks_from_the_same_irrep():
 
 
 def test_reducible_block_is_flagged(key):
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     rho = [np.asarray(x) for x in hj.irreps(G)]
     V = random_unitary(key, 2)
     red = np.zeros((6, 2, 2), complex)
@@ -212,7 +233,7 @@ def test_reducible_block_is_flagged(key):
 
 
 def test_span_fails_for_mixed_isotypic_components():
-    G = hj.group("C6")
+    G = hj.named_group("C6")
     rho = hj.irreps(G)
     w = list(hv.fourier_weights(G))
     w[1] = w[1] + 0.3 * jnp.conj(jnp.asarray(rho[2]))
@@ -226,7 +247,7 @@ def test_span_fails_for_mixed_isotypic_components():
 def test_span_is_the_conjugate_coefficients_for_complex_characters():
     # W_i[g] = ρ_i(g)^† has entries conj(ρ_i(g)_kj): for C6 the span of the weights is that
     # of conj(ρ_i), not of ρ_i's own coefficients (they differ when χ is not real).
-    G = hj.group("C6")
+    G = hj.named_group("C6")
     w = hv.fourier_weights(G)
     chi1 = np.asarray(hj.irreps(G)[1])[:, 0, 0]
     own = np.abs(np.vdot(chi1, np.asarray(w[1])[:, 0, 0])) / G.order
@@ -235,7 +256,7 @@ def test_span_is_the_conjugate_coefficients_for_complex_characters():
 
 # -- the table ------------------------------------------------------------------------------
 def test_table_is_not_read_back_against_the_transposed_table():
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     w = hv.fourier_weights(G)
     np.testing.assert_array_equal(np.asarray(hv.recover_table(w, G)), G.table)
     # Composing the raw normalised slices W[g] W[h] gives h·g: the pitfall of CONVENTIONS.
@@ -255,7 +276,7 @@ def test_table_is_not_read_back_against_the_transposed_table():
 
 
 def test_relabelled_weights_do_not_recover_the_table():
-    G = hj.group("S3")
+    G = hj.named_group("S3")
     w = hv.fourier_weights(G)
     perm = np.array([0, 1, 3, 2, 4, 5])  # swaps a 3-cycle and a reflection: not an automorphism
     assert G.element_orders[2] != G.element_orders[3]
@@ -265,7 +286,7 @@ def test_relabelled_weights_do_not_recover_the_table():
 
 # -- Theorem 17 -----------------------------------------------------------------------------
 def test_theorem17_condition_implies_recovery(key):
-    G = hj.group("D4")
+    G = hj.named_group("D4")
     w = hv.fourier_weights(G)
     n = G.order
     seen = []
@@ -286,7 +307,7 @@ def test_theorem17_condition_implies_recovery(key):
 
 # -- batching, vmap, recompilation ----------------------------------------------------------
 def test_batched_matches_single_and_vmap(key):
-    G = hj.group("D4")
+    G = hj.named_group("D4")
     w = hv.fourier_weights(G)
     nets = [noise(jax.random.fold_in(key, i), w, e) for i, e in enumerate([0.0, 1e-3, 0.3, 1.0])]
     batch = tuple(jnp.stack([net[b] for net in nets]) for b in range(len(w)))
@@ -308,39 +329,47 @@ def test_batched_matches_single_and_vmap(key):
 
 
 def test_no_recompilation_for_new_weights_or_a_group_of_the_same_shape(key):
-    D4, Q8 = hj.group("D4"), hj.group("Q8")
+    D4, Q8 = hj.named_group("D4"), hj.named_group("Q8")
     w = hv.fourier_weights(D4)
     batch = tuple(jnp.stack([x, x, x, x]) for x in w)
     hv.verify_batched(batch, D4)
-    size = _report._measure_many._cache_size()
+    size = hv.trace_counts()["verify_batched"]
     hv.verify_batched(noise(key, batch, 0.1), D4)
     rq = hv.verify_batched(tuple(jnp.stack([x] * 4) for x in hv.fourier_weights(Q8)), Q8)
-    assert _report._measure_many._cache_size() == size
+    assert hv.trace_counts()["verify_batched"] == size
     assert rq.fourier_recovered.all()
     tight = hv.verify_batched(batch, D4, tolerances=hv.Tolerances(invariance=0.0))
-    assert _report._measure_many._cache_size() == size and tight.table_recovered.all()
+    assert hv.trace_counts()["verify_batched"] == size and tight.table_recovered.all()
+    # The same networks as a SpectralWeights with two batch axes: fields keep both axes.
+    grid = hj.SpectralWeights.from_blocks(tuple(x.reshape(2, 2, *x.shape[1:]) for x in batch))
+    rg = hv.verify_batched(grid, D4)
+    assert rg.fourier_recovered.shape == (2, 2) and rg.recovered_table.shape == (2, 2, 8, 8)
+    assert hv.trace_counts()["verify_batched"] == size  # 4 networks, as before
+    # Control: another number of networks does recompile.
+    hv.verify_batched(grid[0], D4)
+    assert hv.trace_counts()["verify_batched"] == size + 1
 
 
 # -- bad input ------------------------------------------------------------------------------
-def test_bad_input_raises_clear_errors():
-    G = hj.group("S3")
+def test_bad_input_raises_clear_errors(unchecked):
+    G = hj.named_group("S3")
     w = hv.fourier_weights(G)
     with pytest.raises(ValueError, match="group has order 6"):
-        hv.verify(hv.fourier_weights(hj.group("D4")), G)
+        hv.verify(hv.fourier_weights(hj.named_group("D4")), G)
     with pytest.raises(ValueError, match=r"weights\[1\] has leading shape"):
         hv.verify((w[0], w[1][:5], w[2]), G)
     with pytest.raises(ValueError, match="square"):
         hv.verify((w[0], jnp.zeros((6, 2, 3)), w[2]), G)
-    with pytest.raises(ValueError, match=r"\(seeds, n, d_i, d_i\)"):
+    with pytest.raises(ValueError, match=r"with a batch axis"):
         hv.verify_batched(w, G)
     with pytest.raises(ValueError, match="empty"):
         hv.verify((), G)
     with pytest.raises(TypeError, match="tuple of arrays"):
-        hv.verify(w[2], G)
+        unchecked(hv.verify)(w[2], G)
     with pytest.raises(TypeError, match="FiniteGroup"):
-        hv.verify(w, G.table)
+        unchecked(hv.verify)(w, G.table)
     with pytest.raises(TypeError, match="Tolerances"):
-        hv.verify(w, G, tolerances={"invariance": 1e-3})
+        unchecked(hv.verify)(w, G, tolerances={"invariance": 1e-3})
     rho = [np.asarray(x) for x in hj.irreps(G)]
     broken = rho[2].copy()
     broken[[1, 2]] = broken[[2, 1]]

@@ -49,6 +49,8 @@ __all__ = [
     "export_batches",
     "fixture_ids",
     "gap_available",
+    "gap_versions",
+    "generating_set",
     "load",
     "save",
 ]
@@ -177,12 +179,48 @@ def all_small_group_ids(max_order: int, *, min_order: int = 1,
             for i in range(1, c + 1)]
 
 
+def gap_versions(*, gap: str = "gap") -> dict[str, str]:
+    """The versions of GAP and of its SmallGroups package (``smallgrp``), for provenance."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "versions.txt"
+        _run_gap(f'PrintTo("{out}", GAPInfo.Version, "\\n", '
+                 f'InstalledPackageVersion("smallgrp"), "\\n");', gap=gap)
+        gap_version, smallgrp = out.read_text().split()
+    return {"gap": gap_version, "smallgrp": smallgrp}
+
+
 def fixture_ids(*, gap: str = "gap") -> list[tuple[int, int]]:
     """The SmallGroup ids of the committed fixture."""
     return all_small_group_ids(FIXTURE_MAX_ORDER, gap=gap) + list(FIXTURE_EXTRA)
 
 
 # -- decoding (pure NumPy) -------------------------------------------------------------
+
+def generating_set(table: np.ndarray) -> np.ndarray:
+    """A small generating set (greedy): add the first element not yet generated.
+
+    Every element is then reached from the identity by right multiplications by these
+    labels (breadth first).
+
+    >>> generating_set(np.array([[0, 1, 2], [1, 2, 0], [2, 0, 1]])).tolist()
+    [1]
+    """
+    table = np.asarray(table)
+    n = table.shape[0]
+    e = int(np.flatnonzero((table == np.arange(n)).all(axis=1))[0])
+    reached = np.zeros(n, dtype=bool)
+    reached[e] = True
+    gens: list[int] = []
+    while not reached.all():
+        gens.append(int(np.flatnonzero(~reached)[0]))
+        frontier = np.flatnonzero(reached)
+        while frontier.size:
+            nxt = np.unique(table[np.ix_(frontier, gens)])
+            nxt = nxt[~reached[nxt]]
+            reached[nxt] = True
+            frontier = nxt
+    return np.array(gens, dtype=np.int64)
+
 
 def decode_cyclotomic(value: Sequence) -> complex:
     r"""``[N, [[k, p, q], ...]]`` ↦ ``Σ (p/q)·exp(2πik/N)`` as a complex number.

@@ -18,7 +18,7 @@ import os
 import shlex
 import sys
 
-from .._memory import size_guards_off
+from .._core._memory import size_guards_off
 from . import _irreps_cmd, _reproduce_cmd, _sweep_cmd, _verify_cmd
 from ._errors import explain
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .._constructors import group as parse_group
-from .._group import FiniteGroup
-from .._memory import require_memory
-from .._progress import report_progress
+from .. import FiniteGroup, named_group
+from .._core._memory import require_memory
+from .._core._progress import report_progress
 
 GROUP_HELP = ("group name: C<n> (cyclic, order n), D<n> (dihedral, order 2n), S<n>, A<n>, "
               "Q8, Dic<n> (dicyclic, order 4n), products like C2xC4")
@@ -66,7 +65,7 @@ def group_from_args(args: argparse.Namespace, default: str | None = None) -> Fin
     name = name or default
     if not name:
         raise ValueError("name a group (e.g. D4) or pass --cayley-table FILE")
-    return parse_group(name)
+    return named_group(name)
 
 
 def _items(text: str, what: str) -> list[str]:

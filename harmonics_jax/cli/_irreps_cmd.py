@@ -7,9 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from .._characters import character_table
-from .._irreps import irreps
-from .._progress import progress_to
+from .. import character_table, irreps
+from .._core._progress import progress_to
 from ..runner import save_npz_atomic
 from ._common import add_group_arguments, group_from_args, out_path
 

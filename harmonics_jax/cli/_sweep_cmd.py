@@ -6,16 +6,15 @@ import argparse
 
 import numpy as np
 
-from ..models._blocks import check_block_dims
 from ..runner import run_sweep
-from ..training import Hyperparams, TrainConfig
+from ..training import Hyperparams, TrainConfig, resolve_block_dims
 from ._common import add_group_arguments, bounded_int, floats, group_from_args, ints, out_path
 from ._report import exit_status, print_sweep_summary
 
 POSITIVE = bounded_int(1)
 
 
-def _default_list(v: float) -> str:
+def _default_list(v: int | float) -> str:
     return f"{v:g}"
 
 
@@ -82,9 +81,11 @@ def config_from_args(args: argparse.Namespace, blocks=None) -> tuple[TrainConfig
 
 def run(args: argparse.Namespace) -> int:
     g = group_from_args(args)
-    blocks = None if args.blocks is None else check_block_dims(args.blocks, g.order,
-                                                                what="--blocks")
-    config, hp = config_from_args(args, blocks)
+    config, hp = config_from_args(args, None if args.blocks is None else tuple(args.blocks))
+    try:
+        resolve_block_dims(g, config)
+    except ValueError as err:
+        raise ValueError(f"--blocks: {err}") from None
     summary = run_sweep(g, args.out, config=config, hparams=hp, num_seeds=args.seeds,
                         chunk_size=args.chunk, seed=args.seed, resume=args.resume,
                         repair=args.repair, progress=not args.no_progress, force=args.force,

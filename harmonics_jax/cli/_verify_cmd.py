@@ -7,7 +7,7 @@ import dataclasses
 import time
 from pathlib import Path
 
-from .._constructors import group as parse_group
+from .. import named_group
 from ..runner import run_sweep, write_bytes_atomic, write_json_atomic
 from ._common import names, out_path
 from ._report import exit_status, format_rows, sweep_rows
@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    groups = [parse_group(s) for s in args.groups]  # fail fast on a bad name, before training
+    groups = [named_group(s) for s in args.groups]  # fail fast on a bad name, before training
     config, hp = config_from_args(args)
     out = Path(args.out)
     rows, totals, start = [], [], time.perf_counter()

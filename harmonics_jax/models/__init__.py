@@ -1,22 +1,26 @@
-r"""Spectral networks on a finite group (CONVENTIONS.md, 'The power-spectral network' and
-'Other models').
+r"""Spectral networks on a finite group and their invariance objective (CONVENTIONS.md,
+'The power-spectral network' and 'Other models').
 
-Weight format shared by every module: a tuple of complex arrays ``W_i`` of shape
-``(n, d_i, d_i)`` (leading batch axes allowed, e.g. seeds).  Internally the training engine
-stores the whole network as one n×n matrix ``F[g, (i, j, k)] = √d_i W_i[g]_{jk}`` so that
-every ``W_i(x)`` comes from the single product ``x @ F``; convert with
-:func:`blocks_from_matrix` / :func:`matrix_from_blocks`.  Models are pairs of pure functions
-(:class:`Model`: ``init(key, n)``, ``apply(W, x)`` on one signal; batch with ``jax.vmap``).
+A network is a :class:`SpectralWeights`: the stacked matrix
+``F[g, (i, j, k)] = √d_i W_i[g]_{jk}`` (its only array leaf, leading batch axes allowed) and
+the static block layout; ``.blocks`` gives the blocks ``W_i`` of shape ``(n, d_i, d_i)`` and
+``SpectralWeights.from_blocks`` goes back.  Every ``W_i(x)`` then comes from the single
+product ``x @ F``.  The forward functions act on one network; batch with ``jax.vmap``.
+
+The objective (:func:`invariance_loss`, its closed-form expectation, the per-block defects
+that decide the re-draws, the unitarity penalty) lives beside the network it measures, so
+that the optimisers (:mod:`harmonics_jax.optim`), the training engine and a Flax model all
+use the same functions.
 """
 
-from ._blocks import blocks_from_matrix as blocks_from_matrix
-from ._blocks import matrix_from_blocks as matrix_from_blocks
-from ._power_spectral import Model as Model
-from ._power_spectral import power_spectral_network as power_spectral_network
-from ._power_spectral import power_spectrum as power_spectrum
-from ._power_spectral import power_spectrum_from_matrix as power_spectrum_from_matrix
-from ._power_spectral import random_unitary_matrix as random_unitary_matrix
-from ._other import bispectral_network as bispectral_network
-from ._other import bispectrum as bispectrum
+from ._objective import block_invariance_defects as block_invariance_defects
+from ._objective import expected_invariance_loss as expected_invariance_loss
+from ._objective import heldout_invariance_defect as heldout_invariance_defect
+from ._objective import invariance_loss as invariance_loss
+from ._objective import sample_orbit_pairs as sample_orbit_pairs
+from ._objective import unitarity_penalty as unitarity_penalty
+from ._other import bispectral_apply as bispectral_apply
 from ._other import logistic_neuron as logistic_neuron
-from ._other import logistic_neuron_network as logistic_neuron_network
+from ._power_spectral import power_spectral_apply as power_spectral_apply
+from ._power_spectral import random_unitary_matrix as random_unitary_matrix
+from ._weights import SpectralWeights as SpectralWeights

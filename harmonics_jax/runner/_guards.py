@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._memory import format_bytes, require_memory, size_guards_on
+from .._core._memory import format_bytes, require_memory, size_guards_on
 from ..training import TrainConfig
 from ._spec import SweepSpec
 

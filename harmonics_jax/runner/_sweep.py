@@ -48,11 +48,11 @@ import jax
 import numpy as np
 
 from .._group import FiniteGroup
-from .._interrupt import interruptible
-from .._memory import size_guards_off
-from ..models import blocks_from_matrix
+from .._core._interrupt import interruptible
+from .._core._memory import size_guards_off
+from ..models import SpectralWeights
 from ..training import Hyperparams, TrainConfig, check_hyperparams, resolve_block_dims, sweep
-from ..verify import Tolerances, verify_batched
+from ..verify import Tolerances, VerificationReport, verify_batched
 from ._folder import check_out_dir, list_chunk_files, move_aside, writer_lock
 from ._guards import VERIFY_BLOCK, check_feasible
 from ._integrity import CHUNK_FILE, ChunkError, chunk_file_name, chunk_record, read_chunk, \
@@ -63,13 +63,8 @@ from ._store import remove_stale_temporaries, write_json_atomic
 
 __all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS", "VERIFY_BLOCK"]
 
-# Per-network fields copied from the VerificationReport into summary.json.
-RUN_FIELDS = (
-    "hypotheses_met", "table_recovered", "irreps_equivalent", "each_irrep_once", "span_ok",
-    "fourier_recovered", "invariance_defect", "unitarity_defect", "min_singular_value",
-    "homomorphism_residual", "equivalence_residual", "span_residual", "table_errors",
-    "normalised_L", "separation", "worst_product_distance", "theorem17_condition",
-)
+# Per-network fields copied from the VerificationReport into summary.json (declared there).
+RUN_FIELDS = VerificationReport.summary_fields()
 
 _OWN_FILES = re.compile(r"spec\.json|summary\.json")
 
@@ -102,31 +97,32 @@ def _chunk_path(out: Path, index: int) -> Path:
     return out / _chunk_name(index)
 
 
-def _verify_in_blocks(F: np.ndarray, block_dims: tuple[int, ...], group: FiniteGroup,
+def _verify_in_blocks(weights: SpectralWeights, group: FiniteGroup,
                       tolerances: Tolerances) -> dict[str, np.ndarray]:
-    """Verify networks F (m, n, n) in blocks of VERIFY_BLOCK (one compilation)."""
+    """The RUN_FIELDS of networks with batch axes (H, S), verified in blocks of VERIFY_BLOCK
+    networks (padded; one compilation, numbers independent of the chunk size)."""
+    F = np.asarray(weights.F)
+    batch = F.shape[:-2]
+    F = F.reshape(-1, *F.shape[-2:])
     m = F.shape[0]
     pad = -m % VERIFY_BLOCK
     F = np.concatenate([F, np.repeat(F[:1], pad, axis=0)]) if pad else F
     parts = []
     for start in range(0, F.shape[0], VERIFY_BLOCK):
-        blocks = blocks_from_matrix(F[start:start + VERIFY_BLOCK], block_dims)
-        report = verify_batched(blocks, group, tolerances=tolerances)
+        block = SpectralWeights(F[start:start + VERIFY_BLOCK], block_shapes=weights.block_shapes)
+        report = verify_batched(block, group, tolerances=tolerances)
         parts.append({k: np.asarray(getattr(report, k)) for k in RUN_FIELDS})
-    return {k: np.concatenate([p[k] for p in parts])[:m] for k in RUN_FIELDS}
+    return {k: np.concatenate([p[k] for p in parts])[:m].reshape(batch) for k in RUN_FIELDS}
 
 
 def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.ndarray,
                       tolerances: Tolerances) -> dict[str, np.ndarray]:
     hp = Hyperparams(**{k: np.asarray(v) for k, v in spec.hparams.items()})
     result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
-    F = np.asarray(result.F)  # (H, S, n, n)
-    h, s = F.shape[:2]
-    report = _verify_in_blocks(F.reshape(h * s, *F.shape[2:]), spec.block_dims, group,
-                               tolerances)
-    arrays = {k: v.reshape(h, s) for k, v in report.items()}
+    report = _verify_in_blocks(result.weights, group, tolerances)  # (H, S) networks
+    arrays = dict(report)
     arrays["final_loss"] = np.asarray(result.loss_curve)[..., -1]
-    arrays["F"] = F
+    arrays["F"] = np.asarray(result.weights.F)  # (H, S, n, n)
     arrays["seeds"] = seeds
     return arrays
 
@@ -160,22 +156,28 @@ def _non_finite(r: dict) -> bool:
     return not all(np.isfinite(r[k]) for k in ("invariance_defect", "unitarity_defect"))
 
 
+def _totals(rs: list[dict]) -> dict:
+    """Per-setting totals of the declared columns (VerificationReport.columns()), and how
+    many networks have non-finite defects (diverged)."""
+    met = [r for r in rs if r["hypotheses_met"]]
+    out: dict[str, Any] = {"networks": len(rs)}
+    for name, col in VerificationReport.columns():
+        if col.total == "count":
+            out[col.key] = sum(bool(r[name]) for r in rs)
+        elif col.total == "count_of_met":
+            out[col.key] = sum(bool(r[name]) for r in met)
+        else:
+            out[col.key] = _median([r[name] for r in rs])
+    out["non_finite"] = sum(_non_finite(r) for r in rs)
+    return out
+
+
 def _summarise(spec: SweepSpec, runs: list[dict], seconds: float, complete: bool,
                env: dict, chunk_software: list[dict]) -> dict:
     by_h = []
     for i in range(spec.num_settings):
         rs = [r for r in runs if r["hparam_index"] == i]
-        met = [r for r in rs if r["hypotheses_met"]]
-        by_h.append({
-            **{k: spec.hparams[k][i] for k in spec.hparams},
-            "networks": len(rs),
-            "hypotheses_met": len(met),
-            "all_conclusions_given_hypotheses": sum(r["fourier_recovered"] for r in met),
-            "table_recovered": sum(r["table_recovered"] for r in rs),
-            "non_finite": sum(_non_finite(r) for r in rs),
-            "median_invariance_defect": _median([r["invariance_defect"] for r in rs]),
-            "median_unitarity_defect": _median([r["unitarity_defect"] for r in rs]),
-        })
+        by_h.append({**{k: spec.hparams[k][i] for k in spec.hparams}, **_totals(rs)})
     return {
         "group": spec.group_name, "order": spec.order, "block_dims": spec.block_dims,
         "num_seeds": spec.num_seeds, "complete": complete, "seconds": round(seconds, 3),
@@ -267,7 +269,7 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
     its own; ``None`` for library calls).
 
     Each chunk is computed in a worker thread so that Ctrl-C reaches the caller at once
-    (see ``harmonics_jax._interrupt``: JAX options must be set with ``jax.config.update``,
+    (see ``harmonics_jax._core._interrupt``: JAX options must be set with ``jax.config.update``,
     not with thread-local context managers).
 
     Raises ``ValueError`` (before writing anything) on bad arguments, if ``out_dir`` holds
@@ -355,7 +357,7 @@ def _distinct(envs: list[dict]) -> list[dict]:
     return out
 
 
-def _median(values: list[float]) -> float:
+def _median(values: list) -> float:
     """Median with non-finite values ranked last: a minority of diverged networks leaves a
     finite median; if the middle value is non-finite, so is the median (NaN)."""
     if not values:

@@ -6,4 +6,5 @@ Requires the ``test`` extra (``hypothesis``).  See :mod:`harmonics_jax.testing.s
 from .strategies import finite_groups as finite_groups
 from .strategies import group_elements as group_elements
 from .strategies import signals as signals
+from .strategies import small_groups as small_groups
 from .._constructors import relabel as relabel

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from ..models._blocks import check_block_dims
+from .._core._layout import check_block_dims
 
 __all__ = ["TrainConfig", "Hyperparams", "default_batch_size"]
 

@@ -33,24 +33,20 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
-from jaxtyping import Array, Complex, Float, PRNGKeyArray
+from jaxtyping import Array, Float, PRNGKeyArray
 
+from .._core._layout import check_block_dims
+from .._core._linalg import newton_schulz, unitarity_gap
+from .._core._random import complex_normal
 from .._irreps import irrep_dims
-from ..models._blocks import check_block_dims
-from ..models._power_spectral import random_unitary_matrix, unitary_qr_factor
+from ..models import (SpectralWeights, expected_invariance_loss, heldout_invariance_defect,
+                      invariance_loss, random_unitary_matrix, sample_orbit_pairs,
+                      unitarity_penalty)
+from ..optim import (redraw_noninvariant_blocks, restart_round, rounds_schedule,
+                     scale_by_rounds_schedule, unitary_adam)
 from ._config import Hyperparams, TrainConfig, check_hyperparams
-from ._objective import (
-    block_invariance_defects,
-    complex_normal,
-    expected_invariance_loss,
-    invariance_defect,
-    invariance_loss,
-    sample_orbit_pairs,
-    unitarity_defect,
-    unitarity_penalty,
-)
 
-__all__ = ["TrainResult", "train", "sweep", "trace_counts", "resolve_block_dims"]
+__all__ = ["TrainResult", "train", "sweep", "lower_sweep", "trace_counts", "resolve_block_dims"]
 
 # How many times each jitted entry point has been traced (incremented only while tracing).
 _TRACES: Counter = Counter()
@@ -66,16 +62,19 @@ class TrainResult(NamedTuple):
     (hyper-parameter axis, seed axis).
 
     Attributes:
-        F: the stacked weights ``F[g, (i, j, k)] = √d_i W_i[g]_{jk}``, shape ``(..., n, n)``;
-            split with ``blocks_from_matrix(F, block_dims)``.
+        weights: the networks, a :class:`~harmonics_jax.models.SpectralWeights` with
+            ``F[..., g, (i, j, k)] = √d_i W_i[g]_{jk}`` of shape ``(..., n, n)`` and the block
+            layout; ``weights.blocks`` are the ``W_i``, ``weights[h, s]`` one network.
         loss_curve: mean training loss of each window of ``log_every`` steps.
-        invariance_defect: relative invariance defect on held-out signals, every g.
+        heldout_invariance_defect: relative invariance defect on held-out signals, every g
+            (:func:`~harmonics_jax.models.heldout_invariance_defect`; the exact defect is
+            :func:`harmonics_jax.verify.invariance_defect`).
         unitarity_defect: ``max |F F^† − n·I| / n``.
     """
 
-    F: Complex[Array, "*s n n"]
+    weights: SpectralWeights
     loss_curve: Float[Array, "*s L"]
-    invariance_defect: Float[Array, "*s"]
+    heldout_invariance_defect: Float[Array, "*s"]
     unitarity_defect: Float[Array, "*s"]
 
 
@@ -99,46 +98,6 @@ def resolve_block_dims(group, config: TrainConfig) -> tuple[int, ...]:
     return irrep_dims(group)
 
 
-def _learning_rate(step, peak, config: TrainConfig):
-    """Within each round: linear warm-up to ``peak``, then decay to ``peak·final_lr_ratio``."""
-    real = config.real_dtype
-    length = config.steps // config.rounds
-    t = (step % length).astype(real)
-    w = max(config.warmup_steps, 1)
-    warm = jnp.minimum((t + 1) / w, 1.0)
-    frac = jnp.clip((t - config.warmup_steps) / (length - config.warmup_steps), 0.0, 1.0)
-    r = config.final_lr_ratio
-    if config.schedule == "cosine":
-        decay = r + (1 - r) * 0.5 * (1 + jnp.cos(jnp.pi * frac))
-    elif config.schedule == "exponential":
-        decay = jnp.asarray(r, real) ** frac
-    else:
-        decay = jnp.ones_like(frac)
-    return (peak * warm * decay).astype(real)
-
-
-def _masked_haar(key, mask, dtype):
-    r"""Unitary ``U`` equal to the identity on the columns where ``mask`` is False and Haar
-    random on the span of the others (QR of a Gaussian supported on mask × mask; phases of
-    R's diagonal absorbed so the identity part stays exactly the identity)."""
-    n = mask.shape[0]
-    Z = complex_normal(key, (n, n), dtype)
-    both = mask[:, None] & mask[None, :]
-    return unitary_qr_factor(jnp.where(both, Z, jnp.eye(n, dtype=dtype)))
-
-
-def _retract(F, iters: int):
-    r"""Newton–Schulz polar iteration ``X ← X (3I − X^†X) / 2`` on ``X = F/√n``: converges
-    quadratically to the unitary polar factor when ``‖X^†X − I‖ < 1``; returns ``√n·X``."""
-    n = F.shape[-1]
-    s = math.sqrt(n)
-    X = F / s
-    eye = jnp.eye(n, dtype=F.dtype)
-    for _ in range(iters):
-        X = X @ (1.5 * eye - 0.5 * (jnp.conj(X).T @ X))
-    return X * s
-
-
 def _init_matrix(key, n, config: TrainConfig):
     """``√n·U`` (Haar) or i.i.d. standard complex Gaussian entries; with the exact
     constraint a Gaussian start is replaced by its unitary polar factor (SVD), since
@@ -152,97 +111,83 @@ def _init_matrix(key, n, config: TrainConfig):
     return F
 
 
-def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]
-               ) -> TrainResult:
-    """Train ``config.restarts`` networks from one key, keep the best. Single network math."""
+def _optimizer(lr, config: TrainConfig) -> optax.GradientTransformation:
+    """The recipe's optax chain: :func:`~harmonics_jax.optim.unitary_adam`, or Adam on the
+    rounds schedule for the penalty."""
+    kw = dict(steps=config.steps, rounds=config.rounds, warmup_steps=config.warmup_steps)
+    if config.constraint == "unitary":
+        return unitary_adam(lr, **kw, final_lr_ratio=config.final_lr_ratio,
+                            decay=config.schedule, retraction_iters=config.retraction_iters)
+    schedule = rounds_schedule(lr, **kw, final_ratio=config.final_lr_ratio,
+                               decay=config.schedule)
+    return optax.chain(optax.scale_by_adam(),
+                       scale_by_rounds_schedule(schedule, lr * config.final_lr_ratio))
+
+
+def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]):
+    """One network: ``config.rounds`` rounds of optax steps, with re-draws in between."""
     n = table.shape[0]
-    real, cplx = config.real_dtype, config.complex_dtype
-    lr, eta, sigma = (jnp.asarray(v, real) for v in hp)
-    adam = optax.scale_by_adam()
-    use_penalty = config.constraint == "penalty"
-
-    def loss_fn(F, x, y):
-        if config.objective == "expected":
-            inv = expected_invariance_loss(F, table, dims, sigma)
-        else:
-            inv = invariance_loss(F, x, y, dims)
-        return inv + eta * unitarity_penalty(F) if use_penalty else inv
-
-    col_block = np.repeat(np.arange(len(dims)), [d * d for d in dims])
+    lr, eta, sigma = (jnp.asarray(v, config.real_dtype) for v in hp)
+    tx, batch = _optimizer(lr, config), config.batch_size_for(n)
     windows = config.steps // (config.rounds * config.log_every)
+    k_init, k_data, k_reset = jax.random.split(key, 3)
 
-    def step(carry, t, k_data, active):
-        F, opt = carry
+    def loss_fn(w, t):
         if config.objective == "expected":
-            x = y = None
+            inv = expected_invariance_loss(w, table, sigma)
         else:
-            x, y = sample_orbit_pairs(jax.random.fold_in(k_data, t), table,
-                                      config.batch_size_for(n), sigma, cplx)
-        loss, g = jax.value_and_grad(loss_fn)(F, x, y)
-        # jax.grad of a real loss w.r.t. complex F is ∂L/∂Re − i ∂L/∂Im, the conjugate of
-        # the ascent direction in ℂ; optax (complex-aware) expects the ascent direction.
-        g = jnp.conj(g)
-        if config.constraint == "unitary":
-            # Riemannian gradient: drop the component normal to √n·U(n) at F (the Hermitian
-            # part of F^†g).  The quartic loss' Euclidean gradient is dominated by the
-            # scaling direction, which the retraction removes anyway; left in, it dominates
-            # Adam's second moment and stalls the tangent steps (measured: A4 0/16 → 16/16).
-            A = jnp.conj(F).T @ g / n
-            g = g - F @ (0.5 * (A + jnp.conj(A).T))
-        u, opt = adam.update(g, opt)
-        # A round that re-drew nothing keeps polishing at the final (small) learning rate.
-        rate = jnp.where(active, _learning_rate(t, lr, config), lr * config.final_lr_ratio)
-        F = F - rate.astype(cplx) * u
-        if config.constraint == "unitary":
-            F = _retract(F, config.retraction_iters)
-        return (F, opt), loss
+            pairs = sample_orbit_pairs(jax.random.fold_in(k_data, t), table, batch, sigma,
+                                       config.complex_dtype)
+            inv = invariance_loss(w, *pairs)
+        return inv + eta * unitarity_penalty(w) if config.constraint == "penalty" else inv
 
-    def run(k):
-        k_init, k_data, k_reset = jax.random.split(k, 3)
-        F = _init_matrix(k_init, n, config)
+    def step(carry, t):
+        w, state = carry
+        loss, g = jax.value_and_grad(loss_fn)(w, t)
+        # jax.grad of a real loss in complex F is ∂L/∂Re − i ∂L/∂Im; optax wants its conjugate.
+        updates, state = tx.update(jax.tree.map(jnp.conj, g), state, w)
+        return (optax.apply_updates(w, updates), state), loss
 
-        def one_round(carry, r):
-            F, opt, active = carry
+    def one_round(carry, r):
+        def window(c, i):
+            c, losses = jax.lax.scan(step, c, (r * windows + i) * config.log_every
+                                     + jnp.arange(config.log_every))
+            return c, jnp.mean(losses)
 
-            def window(c, w):
-                ts = (r * windows + w) * config.log_every + jnp.arange(config.log_every)
-                c, losses = jax.lax.scan(lambda c, t: step(c, t, k_data, active), c, ts)
-                return c, jnp.mean(losses)
+        (w, state), curve = jax.lax.scan(window, carry, jnp.arange(windows))
+        if config.rounds > 1:  # re-draw what is not invariant yet (never after the last round)
+            threshold = jnp.where(r < config.rounds - 1, config.reset_threshold, jnp.inf)
+            w, redrawn = redraw_noninvariant_blocks(jax.random.fold_in(k_reset, r), w, table,
+                                                    threshold)
+            state = restart_round(tx, state, w, jnp.any(redrawn))
+        return (w, state), curve
 
-            (F, opt), curve = jax.lax.scan(window, (F, opt), jnp.arange(windows))
-            if config.rounds > 1:
-                # Re-draw the blocks that are still far from invariant (not after the last
-                # round): mix their columns with a Haar unitary on their span, reset Adam and
-                # re-run the warm-up and decay.  Networks with nothing to re-draw keep their
-                # Adam state and the final learning rate (a warm restart would only shake a
-                # converged network).
-                bad = block_invariance_defects(F, table, dims) > config.reset_threshold
-                bad = bad & (r < config.rounds - 1)
-                U = _masked_haar(jax.random.fold_in(k_reset, r), bad[col_block], cplx)
-                F = F @ U
-                active = jnp.any(bad)
-                opt = jax.tree.map(lambda a, b: jnp.where(active, a, b), adam.init(F), opt)
-            return (F, opt, active), curve
+    w = SpectralWeights(_init_matrix(k_init, n, config), dims)
+    (w, _), curve = jax.lax.scan(one_round, (w, tx.init(w)), jnp.arange(config.rounds))
+    if config.constraint == "unitary":  # polish: a few more quadratic Newton–Schulz steps
+        w = SpectralWeights(newton_schulz(w.F / math.sqrt(n), 3) * math.sqrt(n), dims)
+    return w, curve.reshape(-1)
 
-        carry = (F, adam.init(F), jnp.asarray(True))
-        (F, _, _), curve = jax.lax.scan(one_round, carry, jnp.arange(config.rounds))
-        if config.constraint == "unitary":
-            F = _retract(F, 3)  # polish: a few more quadratic steps
-        return F, curve.reshape(-1)
 
+def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]
+                ) -> TrainResult:
+    """Train ``config.restarts`` networks from one key; keep the one with the smallest
+    held-out invariance + unitarity defect."""
+    n = table.shape[0]
     k_run, k_eval = jax.random.split(key)
-    Fs, curves = jax.vmap(run)(jax.random.split(k_run, config.restarts))
-    x_eval = complex_normal(k_eval, (config.eval_signals, n), cplx)
-    inv = jax.vmap(lambda F: invariance_defect(F, table, x_eval, dims))(Fs)
-    uni = jax.vmap(unitarity_defect)(Fs)
+    runs = jax.random.split(k_run, config.restarts)
+    ws, curves = jax.vmap(lambda k: _train_one(k, table, hp, config, dims))(runs)
+    x_eval = complex_normal(k_eval, (config.eval_signals, n), config.complex_dtype)
+    inv = jax.vmap(lambda w: heldout_invariance_defect(w, table, x_eval))(ws)
+    uni = jax.vmap(lambda F: unitarity_gap(F) / n)(ws.F)
     score = jnp.where(jnp.isfinite(inv + uni), inv + uni, jnp.inf)
     best = jnp.argmin(score)
-    return TrainResult(Fs[best], curves[best], inv[best], uni[best])
+    return TrainResult(ws[best], curves[best], inv[best], uni[best])
 
 
 def _train_impl(key, table, hp, config, dims):
     _TRACES["train"] += 1
-    return _train_one(key, table, hp, config, dims)
+    return _train_best(key, table, hp, config, dims)
 
 
 _train_jit = jax.jit(_train_impl, static_argnames=("config", "dims"))
@@ -265,8 +210,8 @@ def train(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
         >>> import jax, harmonics_jax as hj
         >>> from harmonics_jax.training import TrainConfig, train
         >>> cfg = TrainConfig(steps=200, log_every=100, rounds=1, warmup_steps=10)
-        >>> r = train(jax.random.key(0), hj.group("C3"), cfg)
-        >>> r.F.shape, r.loss_curve.shape
+        >>> r = train(jax.random.key(0), hj.named_group("C3"), cfg)
+        >>> r.weights.F.shape, r.loss_curve.shape
         ((3, 3), (2,))
     """
     if not isinstance(config, TrainConfig):
@@ -280,7 +225,7 @@ def train(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
 def _sweep_impl(key_data, table, hp, config, dims, impl):
     _TRACES["sweep"] += 1
     keys = jax.random.wrap_key_data(key_data, impl=impl)
-    over_seeds = jax.vmap(_train_one, in_axes=(0, None, None, None, None))
+    over_seeds = jax.vmap(_train_best, in_axes=(0, None, None, None, None))
     over_hp = jax.vmap(over_seeds, in_axes=(None, None, 0, None, None))
     return over_hp(keys, table, hp, config, dims)
 
@@ -320,10 +265,39 @@ def sweep(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
         >>> from harmonics_jax.training import Hyperparams, TrainConfig, sweep
         >>> hp = Hyperparams(learning_rate=jnp.array([0.1, 0.3]))
         >>> cfg = TrainConfig(steps=100, rounds=1, warmup_steps=10)
-        >>> r = sweep(jax.random.key(0), hj.group("C3"), cfg, 3, hp)
-        >>> r.F.shape
+        >>> r = sweep(jax.random.key(0), hj.named_group("C3"), cfg, 3, hp)
+        >>> r.weights.F.shape
         (2, 3, 3, 3)
     """
+    fn, args, num_seeds, pad = _sweep_call(key, group, config, num_seeds, hparams, seed_ids,
+                                           devices)
+    out = fn(*args)
+    if pad:
+        out = jax.tree.map(lambda a: a[:, :num_seeds], out)
+    return out
+
+
+def lower_sweep(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
+                num_seeds: int | None = None, hparams: Hyperparams = Hyperparams(), *,
+                seed_ids=None, devices=None) -> jax.stages.Lowered:
+    r"""The program :func:`sweep` would run for these arguments, lowered but not compiled:
+    ``lower_sweep(...).compile()`` measures XLA's compile time (after ``jax.clear_caches()``)
+    without training anything.
+
+    Example:
+        >>> import jax, harmonics_jax as hj
+        >>> from harmonics_jax.training import TrainConfig
+        >>> cfg = TrainConfig(steps=100, rounds=1, warmup_steps=10)
+        >>> lowered = lower_sweep(jax.random.key(0), hj.named_group("C3"), cfg, 2)
+        >>> type(lowered.compile()).__name__
+        'Compiled'
+    """
+    fn, args, _, _ = _sweep_call(key, group, config, num_seeds, hparams, seed_ids, devices)
+    return fn.lower(*args)
+
+
+def _sweep_call(key, group, config, num_seeds, hparams, seed_ids, devices):
+    """Checked arguments of the sweep program: (jitted fn, its arguments, seeds, padding)."""
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
     if seed_ids is None:
@@ -358,7 +332,6 @@ def sweep(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
     kd = np.asarray(jax.random.key_data(keys))
     kd = jax.make_array_from_callback(kd.shape, seed_sharding, lambda idx: kd[idx])
     table = jnp.asarray(_table_of(group))
-    out = fn(kd, table, hp, config, dims)
-    if pad:
-        out = jax.tree.map(lambda a: a[:, :num_seeds], out)
-    return out
+    return fn, (kd, table, hp, config, dims), num_seeds, pad
+
+

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import Array, Complex
+from jax.typing import ArrayLike
+from jaxtyping import Array, Complex, Shaped
 
+from .._core._checks import check_irrep_list
 from .._group import FiniteGroup
 from ._validate import as_irreps, check_group
 
@@ -16,8 +18,8 @@ __all__ = ["fourier_weights"]
 
 
 def fourier_weights(
-    group: FiniteGroup, irreps: Sequence[Complex[Array, "n _ _"]] | None = None,
-    A: Sequence[Complex[Array, "_ _"] | None] | None = None,
+    group: FiniteGroup, irreps: Sequence[Shaped[ArrayLike, "n _ _"]] | None = None,
+    A: Sequence[Shaped[ArrayLike, "_ _"] | None] | None = None,
 ) -> tuple[Complex[Array, "n _ _"], ...]:
     r"""Fourier-transform weights W_i[g] = A_i ρ_i(g)^† (CONVENTIONS: invariant for any A_i;
     F^†F = n·I iff every A_i is unitary).
@@ -27,7 +29,7 @@ def fourier_weights(
     (d_i, d_i) matrix or None (identity) per block.  complex128 under x64.
 
     >>> import harmonics_jax as hj
-    >>> [w.shape for w in fourier_weights(hj.group("S3"))]
+    >>> [w.shape for w in fourier_weights(hj.named_group("S3"))]
     [(6, 1, 1), (6, 1, 1), (6, 2, 2)]
     """
     group = check_group(group, "fourier_weights")
@@ -35,15 +37,8 @@ def fourier_weights(
     if irreps is None:
         rhos = as_irreps(None, group, "fourier_weights", dtype)
     else:
-        if isinstance(irreps, (np.ndarray, jax.Array)) or not isinstance(irreps, Sequence):
-            raise TypeError("fourier_weights: irreps must be a list of (n, d, d) arrays")
-        rhos = []
-        for i, r in enumerate(irreps):
-            r = jnp.asarray(r, dtype=dtype)
-            if r.ndim != 3 or r.shape[0] != group.order or r.shape[1] != r.shape[2]:
-                raise ValueError(f"fourier_weights: irreps[{i}] must have shape "
-                                 f"({group.order}, d, d), got {r.shape}")
-            rhos.append(r)
+        rhos = [r.astype(dtype) for r in check_irrep_list(irreps, "fourier_weights",
+                                                            order=group.order)]
     if A is None:
         A = [None] * len(rhos)
     if len(A) != len(rhos):

@@ -29,18 +29,21 @@ Cost O(n² d³) per block.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Bool, Complex, Float, Int
+from jax.typing import ArrayLike
+from jaxtyping import Array, Float, Shaped
 
+from .._core._layout import stack_blocks
+from .._core._linalg import dag as _dag
+from .._core._linalg import mgs_qr, singular_values, unitarity_gap
 from .._group import FiniteGroup, identity_label
-from ..models import matrix_from_blocks
-from ._linalg import dag as _dag
-from ._linalg import mgs_qr, singular_values
-from ._tolerances import Tolerances
+from ..models import SpectralWeights
 from ._validate import as_weights, check_group
 
-__all__ = ["invariance_defect", "unitarity_defect", "surjectivity", "hypotheses_met"]
+__all__ = ["invariance_defect", "unitarity_defect", "surjectivity"]
 
 _HI = jax.lax.Precision.HIGHEST
 
@@ -87,7 +90,8 @@ def invariance_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, 
 
 
 def invariance_defect(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup, *, per_element: bool = False
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup, *,
+    per_element: bool = False,
 ) -> Float[Array, ""] | Float[Array, " n"]:
     r"""Relative invariance defect of the power-spectral network, exact (no sampling).
 
@@ -99,7 +103,7 @@ def invariance_defect(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("S3")
+    >>> G = hj.named_group("S3")
     >>> float(invariance_defect(fourier_weights(G), G)) < 1e-6
     True
     """
@@ -125,14 +129,11 @@ def _require_square(weights: tuple[Array, ...], fn: str) -> None:
 @jax.jit
 def gram_defect_kernel(weights: tuple[Array, ...]) -> Array:
     """L = max_{p,q} |(F F^† − n I)_{pq}|, rows and columns indexed by group elements."""
-    f = matrix_from_blocks(weights)
-    n = f.shape[0]
-    gram = jnp.matmul(f, jnp.conj(f).T, precision=_HI)
-    return jnp.max(jnp.abs(gram - n * jnp.eye(n, dtype=gram.dtype)))
+    return unitarity_gap(stack_blocks(weights))
 
 
 def unitarity_defect(
-    weights: tuple[Complex[Array, "n _ _"], ...], *, relative: bool = True
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], *, relative: bool = True
 ) -> Float[Array, ""]:
     r"""Unitarity defect L = max_{p,q} |(F F^† − n·I)_{pq}| of F[g, (i,j,k)] = √d_i W_i[g]_{jk}.
 
@@ -142,7 +143,7 @@ def unitarity_defect(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> float(unitarity_defect(fourier_weights(hj.group("S3")))) < 1e-6
+    >>> float(unitarity_defect(fourier_weights(hj.named_group("S3")))) < 1e-6
     True
     """
     weights = as_weights(weights, "unitarity_defect")
@@ -168,7 +169,7 @@ def surjectivity_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array
 
 
 def surjectivity(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup
 ) -> Float[Array, " k"]:
     r"""Per block, the scale-free surjectivity margin of Theorem 10, in [0, 1].
 
@@ -178,7 +179,7 @@ def surjectivity(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("S3")
+    >>> G = hj.named_group("S3")
     >>> surjectivity(fourier_weights(G), G).round(4).tolist()
     [1.0, 1.0, 1.0]
     """
@@ -186,28 +187,3 @@ def surjectivity(
     weights = as_weights(weights, "surjectivity", order=group.order)
     _, rel_e, rel_map = surjectivity_kernel(weights, jnp.asarray(group.table))
     return jnp.minimum(rel_e, rel_map)
-
-
-def hypotheses_met(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup,
-    tolerances: Tolerances = Tolerances(),
-) -> Bool[Array, ""]:
-    r"""Whether the network meets Corollary 11's hypotheses within ``tolerances``:
-    relative invariance defect ≤ ``tolerances.invariance``, L/n ≤ ``tolerances.unitarity``
-    (False when F is not square) and surjectivity margin ≥ ``tolerances.surjectivity`` for
-    every block (Theorem 10).  Pure JAX (vmappable).  :func:`verify` reports each part.
-
-    >>> import harmonics_jax as hj
-    >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("D4")
-    >>> bool(hypotheses_met(fourier_weights(G), G))
-    True
-    """
-    group = check_group(group, "hypotheses_met")
-    weights = as_weights(weights, "hypotheses_met", order=group.order)
-    ok = invariance_defect(weights, group) <= tolerances.invariance
-    ok = ok & (jnp.min(surjectivity(weights, group)) >= tolerances.surjectivity)
-    n = weights[0].shape[0]
-    if sum(w.shape[-1] ** 2 for w in weights) != n:
-        return ok & False
-    return ok & (gram_defect_kernel(weights) / n <= tolerances.unitarity)

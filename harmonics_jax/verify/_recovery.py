@@ -1,7 +1,7 @@
 r"""Reading the irreps back from the weights and comparing them with the true irreps.
 
 Theorem 10: W_i[g] = W_i[e] ρ_i(g)^†, so ρ_i(g) = (W_i[e]⁻¹ W_i[g])^†.  W_i[e]⁻¹ is computed
-by QR with vanishing pivots dropped (see :mod:`._linalg`), so a singular W_i[e] gives finite
+by QR with vanishing pivots dropped (see :mod:`harmonics_jax._core._linalg`), so a singular W_i[e] gives finite
 numbers and is flagged by the surjectivity margin instead of producing NaNs.
 
 Span (CONVENTIONS "weights span the Fourier coefficients"): the n-vectors g ↦ W_i[g]_{jk} are
@@ -13,19 +13,22 @@ two differ, and the conjugated one is the right one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Complex, Float, Int
+from jax.typing import ArrayLike
+from jaxtyping import Array, Float, Int, Shaped
 
+from .._core._linalg import dag as _dag
+from .._core._linalg import inverse, mgs_qr, polar_unitary, singular_values
 from .._group import FiniteGroup, identity_label
-from ._linalg import dag as _dag
-from ._linalg import inverse, mgs_qr, polar_unitary, singular_values
+from ..models import SpectralWeights
 from ._validate import as_irreps, as_weights, check_group
 
 __all__ = ["RecoveredIrreps", "IrrepMatch", "recover_irreps", "match_irreps",
-           "span_residual"]
+           "span_residual", "frobenius_schur_kernel"]
 
 _HI = jax.lax.Precision.HIGHEST
 
@@ -73,7 +76,7 @@ def recover_kernel(weights: tuple[Array, ...], table: Array) -> RecoveredIrreps:
 
 
 def recover_irreps(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup
 ) -> RecoveredIrreps:
     r"""Read the representations back: ρ_i(g) = (W_i[e]⁻¹ W_i[g])^†, e = the identity label
     (found from the table, any label), with the homomorphism and unitarity residuals
@@ -82,7 +85,7 @@ def recover_irreps(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("S3")
+    >>> G = hj.named_group("S3")
     >>> rec = recover_irreps(fourier_weights(G), G)
     >>> float(rec.homomorphism_residual.max()) < 1e-6, [r.shape for r in rec.rho]
     (True, [(6, 1, 1), (6, 1, 1), (6, 2, 2)])
@@ -109,7 +112,7 @@ def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMat
     dims_true = [r.shape[-1] for r in irreps]
     matched, dist, inter, res = [], [], [], []
     for rho in rhos:
-        n, d = rho.shape[0], rho.shape[-1]
+        d = rho.shape[-1]
         cands = [c for c, dc in enumerate(dims_true) if dc == d]
         if not cands:
             matched.append(jnp.array(-1))
@@ -140,8 +143,8 @@ def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMat
 
 
 def match_irreps(
-    rho: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup,
-    irreps: list[Complex[Array, "n _ _"]] | None = None,
+    rho: Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup,
+    irreps: Sequence[Shaped[ArrayLike, "n _ _"]] | None = None,
 ) -> IrrepMatch:
     r"""Match each recovered ρ_i to the true irrep of its dimension with the nearest character
     (RMS over elements) and find a unitary intertwiner U (polar factor of
@@ -150,7 +153,7 @@ def match_irreps(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("Q8")
+    >>> G = hj.named_group("Q8")
     >>> m = match_irreps(recover_irreps(fourier_weights(G), G).rho, G)
     >>> m.matched.tolist(), float(m.residual.max()) < 1e-5
     ([0, 1, 2, 3, 4], True)
@@ -186,8 +189,9 @@ def span_kernel(weights: tuple[Array, ...], irreps: tuple[Array, ...],
 
 
 def span_residual(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup,
-    irreps: list[Complex[Array, "n _ _"]] | None = None, matched: Int[Array, " k"] | None = None,
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup,
+    irreps: Sequence[Shaped[ArrayLike, "n _ _"]] | None = None,
+    matched: Int[Array, " k"] | None = None,
 ) -> Float[Array, " k"]:
     r"""Per block, sin of the largest principal angle between span{g ↦ W_i[g]_{jk}} (the
     d_i²-dimensional left singular subspace of the n × d_i² matrix) and the isotypic subspace
@@ -197,7 +201,7 @@ def span_residual(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("C6")
+    >>> G = hj.named_group("C6")
     >>> float(span_residual(fourier_weights(G), G).max()) < 1e-5
     True
     """
@@ -208,3 +212,21 @@ def span_residual(
         rho = recover_kernel(weights, jnp.asarray(group.table)).rho
         matched = match_kernel(rho, true).matched
     return span_kernel(weights, true, jnp.asarray(matched))
+
+
+@jax.jit
+def frobenius_schur_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...],
+                           matched: Array) -> Array:
+    r"""Per block, |ν(ρ_i) − ν(ρ)| for the matched true irrep ρ (inf when unmatched), with the
+    Frobenius–Schur indicator ν(ρ) = (1/n) Σ_g χ(g²) = (1/n) Σ_g tr(ρ(g)²): 1 for a real
+    irrep, 0 for a complex one, −1 for a quaternionic one.  It is a class function of the
+    equivalence class, so a block equivalent to its matched irrep must have the same ν."""
+    def nu(r):
+        return jnp.mean(jnp.einsum("gjk,gkj->g", r, r, precision=_HI))
+
+    nu_true = jnp.stack([nu(r) for r in irreps])
+    out = []
+    for i, rho in enumerate(rhos):
+        gap = jnp.abs(nu(rho) - nu_true[jnp.maximum(matched[i], 0)])
+        out.append(jnp.where(matched[i] >= 0, gap, jnp.inf))
+    return jnp.stack(out)

@@ -15,13 +15,16 @@ condition is sufficient, not necessary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Complex, Int
+from jax.typing import ArrayLike
+from jaxtyping import Array, Int, Shaped
 
 from .._group import FiniteGroup
+from ..models import SpectralWeights
 from ._recovery import products, recover_kernel
 from ._validate import as_weights, check_group
 
@@ -50,7 +53,7 @@ def table_kernel(rhos: tuple[Array, ...], prods: list[Array] | None = None) -> A
 
 
 def recover_table(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup
 ) -> Int[Array, "n n"]:
     r"""recovered[g, h] = argmin_l Σ_i d_i ‖ρ_i(g)ρ_i(h) − ρ_i(l)‖²_F, with ρ_i read back by
     :func:`recover_irreps`.  The weights are indexed by the signal's coordinates, so a correct
@@ -58,7 +61,7 @@ def recover_table(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("D4")
+    >>> G = hj.named_group("D4")
     >>> bool((recover_table(fourier_weights(G), G) == G.table).all())
     True
     """
@@ -103,7 +106,7 @@ def margins_kernel(rhos: tuple[Array, ...], table: Array,
 
 
 def theorem17_margins(
-    weights: tuple[Complex[Array, "n _ _"], ...], group: FiniteGroup
+    weights: SpectralWeights | Sequence[Shaped[ArrayLike, "n _ _"]], group: FiniteGroup
 ) -> Theorem17Margins:
     r"""Theorem 17's sufficient condition for reading the table back, on one network.
 
@@ -115,7 +118,7 @@ def theorem17_margins(
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
-    >>> G = hj.group("S3")
+    >>> G = hj.named_group("S3")
     >>> m = theorem17_margins(fourier_weights(G), G)
     >>> round(float(m.separation) ** 2, 3), bool(m.condition)
     (12.0, True)

@@ -8,40 +8,38 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._core._checks import ORDER_NOTE as _ORDER_NOTE
+from .._core._checks import check_irrep_list
+from .._core._dtypes import complex_dtype
 from .._group import FiniteGroup
-
-_ORDER_NOTE = "(note D(n) has order 2n and Dic(n) order 4n)"
-
-
-def complex_dtype(dtype: np.dtype) -> np.dtype:
-    """complex128 for double-precision (or integer) input, complex64 for single precision;
-    canonicalised, so complex64 whenever x64 is off."""
-    dtype = np.dtype(dtype)
-    single = dtype in (np.dtype(np.float32), np.dtype(np.complex64), np.dtype(np.float16))
-    return jax.dtypes.canonicalize_dtype(np.complex64 if single else np.complex128)
+from ..models import SpectralWeights
 
 
 def check_group(group: object, fn: str) -> FiniteGroup:
     if not isinstance(group, FiniteGroup):
-        raise TypeError(f"{fn}: group must be a FiniteGroup (e.g. harmonics_jax.group('S4')), "
-                        f"got {type(group).__name__}; check the argument order (weights, group)")
+        raise TypeError(f"{fn}: group must be a FiniteGroup (e.g. "
+                        f"harmonics_jax.named_group('S4')), got {type(group).__name__}; check "
+                        "the argument order (weights, group)")
     return group
 
 
-def as_weights(weights: object, fn: str, *, batch_axes: int = 0,
+def as_weights(weights: object, fn: str, *, batched: bool = False,
                order: int | None = None) -> tuple[jax.Array, ...]:
-    """Check a network ``(W_1, …, W_k)``, each of shape ``(*batch, n, d_i, d_i)``; cast to one
-    complex dtype (the widest precision among the blocks)."""
+    """Check a network: a :class:`SpectralWeights` (its ``.blocks``) or a tuple
+    ``(W_1, …, W_k)``, each block of shape ``(*batch, n, d_i, d_i)``; cast to one complex
+    dtype (the widest precision among the blocks)."""
+    if isinstance(weights, SpectralWeights):
+        weights = weights.blocks
     if isinstance(weights, (np.ndarray, jax.Array)):
         raise TypeError(f"{fn}: weights must be a tuple of arrays W_i of shape (n, d_i, d_i), "
                         f"one per block, got a single array of shape {np.shape(weights)}; "
                         "wrap one block in a tuple: (W,)")
     if not isinstance(weights, Sequence) or isinstance(weights, str):
-        raise TypeError(f"{fn}: weights must be a tuple of arrays W_i of shape (n, d_i, d_i), "
-                        f"got {type(weights).__name__}")
+        raise TypeError(f"{fn}: weights must be a SpectralWeights or a tuple of arrays W_i "
+                        f"of shape (n, d_i, d_i), got {type(weights).__name__}")
     if len(weights) == 0:
         raise ValueError(f"{fn}: weights is empty; pass one (n, d_i, d_i) array per block")
-    shape_text = "(seeds, n, d_i, d_i)" if batch_axes else "(n, d_i, d_i)"
+    shape_text = "(*batch, n, d_i, d_i) with a batch axis" if batched else "(n, d_i, d_i)"
     blocks = []
     for i, w in enumerate(weights):
         try:
@@ -50,7 +48,8 @@ def as_weights(weights: object, fn: str, *, batch_axes: int = 0,
             raise TypeError(f"{fn}: weights[{i}] is not an array: {err}") from None
         if not jnp.issubdtype(w.dtype, jnp.number):
             raise TypeError(f"{fn}: weights[{i}] must be numeric, got dtype {w.dtype}")
-        if w.ndim != 3 + batch_axes or w.shape[-1] != w.shape[-2] or w.shape[-1] == 0:
+        rank_ok = w.ndim >= 4 if batched else w.ndim == 3
+        if not rank_ok or w.shape[-1] != w.shape[-2] or w.shape[-1] == 0:
             raise ValueError(f"{fn}: weights[{i}] must have shape {shape_text} with square "
                              f"non-empty blocks, got {w.shape}")
         if blocks and w.shape[:-2] != blocks[0].shape[:-2]:
@@ -63,7 +62,7 @@ def as_weights(weights: object, fn: str, *, batch_axes: int = 0,
         raise ValueError(f"{fn}: the weights have {n} slices per block (axis -3) but the group "
                          f"has order {order}; W_i[g] needs one slice per group element "
                          f"{_ORDER_NOTE}")
-    dtype = complex_dtype(jnp.result_type(*[b.dtype for b in blocks]))
+    dtype = complex_dtype(*[b.dtype for b in blocks])
     return tuple(b.astype(dtype) for b in blocks)
 
 
@@ -75,16 +74,11 @@ def as_irreps(irreps: object, group: FiniteGroup, fn: str, dtype: np.dtype,
         from .._irreps import irreps as _irreps  # lower layer; imported lazily
 
         return tuple(jnp.asarray(r, dtype=dtype) for r in _irreps(group))
-    if isinstance(irreps, (np.ndarray, jax.Array)) or not isinstance(irreps, Sequence):
-        raise TypeError(f"{fn}: irreps must be a list of (n, d, d) arrays, one per irrep, got "
-                        f"{type(irreps).__name__}; leave it None to use harmonics_jax.irreps")
     n = group.order
+    arrays = check_irrep_list(irreps, fn, order=n,
+                              hint="leave it None to use harmonics_jax.irreps(group)")
     out = []
-    for i, rho in enumerate(irreps):
-        rho_j = jnp.asarray(rho)
-        if rho_j.ndim != 3 or rho_j.shape[1] != rho_j.shape[2] or rho_j.shape[0] != n:
-            raise ValueError(f"{fn}: irreps[{i}] must have shape ({n}, d, d) for a group of "
-                             f"order {n} {_ORDER_NOTE}, got {rho_j.shape}")
+    for i, (rho, rho_j) in enumerate(zip(irreps, arrays)):
         if not isinstance(rho, jax.core.Tracer):
             r = np.asarray(rho, dtype=np.complex128)
             t = np.asarray(group.table)

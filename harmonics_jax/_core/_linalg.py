@@ -1,4 +1,5 @@
-r"""Small dense linear algebra in plain jax.numpy (no LAPACK custom calls).
+r"""Small dense linear algebra in plain jax.numpy (no LAPACK custom calls, except the QR
+of :func:`unitary_qr_factor`, which only the training and model initialisation use).
 
 Why: on jaxlib 0.10.x CPU, batched LAPACK kernels (QR, SVD, eigh, Cholesky, …) split their
 batch over XLA's intra-op thread pool and block waiting for it; when the thunk executor runs
@@ -121,16 +122,47 @@ def singular_values(a: Array, sweeps: int = 12) -> Array:
     return -jnp.sort(-sv)[:k]  # the padding column stays zero and sorts last
 
 
+def newton_schulz(x: Array, iters: int) -> Array:
+    r"""The Newton–Schulz polar iteration ``X ← X (3I − X^†X) / 2`` on an (n, m) matrix,
+    n ≥ m (I is m×m): it converges quadratically to the polar factor (orthonormal columns)
+    when every singular value of X lies in (0, √3), and is a fixed point at orthonormal
+    columns.  The one implementation of the iteration in the package: the training
+    retraction (a few steps from a nearly unitary matrix) and the polar factor of
+    :func:`polar_unitary` (many steps from a normalised matrix) both call it.  Up to 4
+    iterations are unrolled; more run in a ``fori_loop``."""
+    eye = jnp.eye(x.shape[-1], dtype=x.dtype)
+
+    def step(_, x):
+        return jnp.matmul(x, 1.5 * eye - 0.5 * jnp.matmul(dag(x), x, precision=_HI),
+                          precision=_HI)
+
+    if iters <= 4:
+        for i in range(iters):
+            x = step(i, x)
+        return x
+    return jax.lax.fori_loop(0, iters, step, x)
+
+
 def polar_unitary(a: Array, iters: int = 40) -> Array:
-    r"""Unitary polar factor of a square matrix by the Newton–Schulz iteration
-    U ← U (3I − U^†U)/2 from U₀ = a/‖a‖_F (all singular values in (0, 1], so it converges;
-    quadratically once they are near 1, as for a multiple of a unitary)."""
-    d = a.shape[0]
+    r"""Unitary polar factor of a square matrix: :func:`newton_schulz` from
+    U₀ = a/‖a‖_F (all singular values in (0, 1], so it converges; quadratically once they
+    are near 1, as for a multiple of a unitary).  The zero matrix gives the zero matrix."""
     norm = jnp.sqrt(jnp.sum(a.real**2 + a.imag**2))
-    u = a / jnp.where(norm > 0, norm, 1)
-    eye = jnp.eye(d, dtype=a.dtype)
+    return newton_schulz(a / jnp.where(norm > 0, norm, 1), iters)
 
-    def step(_, u):
-        return 0.5 * jnp.matmul(u, 3 * eye - jnp.matmul(dag(u), u, precision=_HI), precision=_HI)
 
-    return jax.lax.fori_loop(0, iters, step, u)
+def unitary_qr_factor(a: Array) -> Array:
+    r"""The Q of ``a = QR`` with the phases of R's diagonal absorbed into Q, which makes Q
+    unique: Haar-distributed for a complex Gaussian ``a``, and equal to the identity on
+    columns where ``a`` is."""
+    q, r = jnp.linalg.qr(a)
+    ph = jnp.diagonal(r)
+    return q * (ph / jnp.abs(ph))[None, :]
+
+
+def unitarity_gap(f: Array) -> Array:
+    r"""``L = max_{p,q} |(F F^† − n·I)_{pq}|`` of an (n, m) matrix (rows indexed by group
+    elements; Theorem 17's L).  Divide by n for the relative unitarity defect."""
+    n = f.shape[-2]
+    gram = jnp.matmul(f, dag(f), precision=_HI)
+    return jnp.max(jnp.abs(gram - n * jnp.eye(n, dtype=gram.dtype)))

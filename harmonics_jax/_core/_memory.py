@@ -37,7 +37,7 @@ class InsufficientMemoryError(ValueError, MemoryError):
     (a ``ValueError``: the input is too large for this machine; also a ``MemoryError``)."""
 
 
-def format_bytes(n: float) -> str:
+def format_bytes(n: int | float) -> str:
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= scale:
             return f"{n / scale:.1f} {unit}"
@@ -107,7 +107,7 @@ def size_guards_off() -> Iterator[None]:
         _OFF.reset(token)
 
 
-def require_memory(nbytes: float, what: str, *, fix: str = "") -> None:
+def require_memory(nbytes: int | float, what: str, *, fix: str = "") -> None:
     """Raise :class:`InsufficientMemoryError` if ``nbytes`` exceed the budget."""
     budget, source = memory_budget()
     if budget is None or nbytes <= budget:
