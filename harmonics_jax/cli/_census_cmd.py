@@ -30,8 +30,9 @@ def add_parser(sub) -> None:
         "--max-order (or the --groups given), train --seeds power-spectral networks, verify "
         "them, and write one record per group to DIR/groups/ as soon as it is done; "
         "DIR/census.json, DIR/census.md and DIR/census.png are rebuilt from the records at the "
-        "end (also after Ctrl-C). A re-run with the same settings skips finished groups. Exit "
-        "status 1 if some network met the hypotheses and missed a conclusion.")
+        "end (also after Ctrl-C). A re-run with the same settings skips finished groups; --force "
+        "also starts this census in a DIR that holds another spec (its records are then "
+        "ignored and overwritten) or retrains groups whose record is corrupted.")
     p.add_argument("--max-order", type=int, default=None, help="largest order (≤ 100)")
     p.add_argument("--min-order", type=int, default=1, help="smallest order (default 1)")
     p.add_argument("--groups", type=_gap_ids, default=None, metavar="ORDER/ID,...",
@@ -42,9 +43,6 @@ def add_parser(sub) -> None:
                    help="the same as --seed: network s of every group trains from "
                    "fold_in(key(KEY), s)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--force", action="store_true",
-                   help="start this census in a DIR that holds another spec (its records "
-                   "are ignored and overwritten) or whose records are corrupted")
     p.add_argument("--no-figure", action="store_true", help="skip census.png")
     p.set_defaults(run=run)
 

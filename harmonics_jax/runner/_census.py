@@ -44,6 +44,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from .._core._interrupt import interruptible
 from .._irreps import irrep_dims
 from .._small_groups import (SMALL_GROUPS_MAX_ORDER, num_small_groups, small_group,
                              structure_description)
@@ -444,7 +445,8 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     interrupted = True
     try:
         for k, gid in enumerate(todo):
-            rec = _train_and_verify(gid, spec, config, tolerances, devices)
+            # in a worker thread: Ctrl-C reaches us at once, even during a compilation
+            rec = interruptible(_train_and_verify, gid, spec, config, tolerances, devices)
             write_json_atomic(out / record_name(gid), rec)
             records.append(rec)
             seconds += rec["seconds"]
