@@ -36,13 +36,13 @@ def add_parser(sub) -> None:
     p.add_argument("--data", required=True, metavar="PAIRS.npz",
                    help="an .npz file with arrays x and y of shape (m, n)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--seeds", type=int, default=4, help="networks per candidate (default 4)")
+    p.add_argument("--seeds", type=int, default=4, help="networks per candidate")
     p.add_argument("--steps", type=int, default=d.steps, help="optimiser steps per network")
     p.add_argument("--rounds", type=int, default=d.rounds,
                    help="training rounds (re-draws in between); steps must be a multiple of "
                    "100 × rounds")
     p.add_argument("--batch", type=int, default=d.batch_size,
-                   help="pairs per step (default: 32 up to order 24, growing beyond)")
+                   help="pairs per step (none: 32 up to order 24, growing beyond)")
     p.add_argument("--lr", type=float, default=0.3, help="peak learning rate")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--identity", type=int, default=0,
@@ -52,10 +52,10 @@ def add_parser(sub) -> None:
                    "multiset of irrep dimensions a group of order n can have)")
     p.add_argument("--certificate", choices=["exact", "theorem17"], default="exact",
                    help="exact: the network meets every hypothesis and conclusion within "
-                   "tolerance (default); theorem17: for noisy data, Theorem 17's read-back "
+                   "tolerance; theorem17: for noisy data, Theorem 17's read-back "
                    "condition instead of the invariance tolerance")
     p.add_argument("--invariance-tolerance", type=float, default=Tolerances().invariance,
-                   help="relative invariance defect accepted (default %(default)s)")
+                   help="relative invariance defect accepted")
     p.set_defaults(run=run)
 
 
