@@ -18,16 +18,27 @@ from ._recovery import match_irreps as match_irreps
 from ._recovery import recover_irreps as recover_irreps
 from ._recovery import span_residual as span_residual
 from ._report import VerificationReport as VerificationReport
+from ._stability import Conclusions as Conclusions
+from ._stability import Conditioning as Conditioning
+from ._stability import ProcrustesIrreps as ProcrustesIrreps
+from ._stability import StabilityReport as StabilityReport
+from ._stability import conclusion_bounds as conclusion_bounds
+from ._stability import procrustes_irreps as procrustes_irreps
+from ._stability import unitarity_operator_defect as unitarity_operator_defect
 from ._report import verify as verify
 from ._report import verify_batched as verify_batched
 from ._table import Theorem17Margins as Theorem17Margins
 from ._table import recover_table as recover_table
 from ._table import theorem17_margins as theorem17_margins
+from ._theorem17 import Theorem17Hypothesis as Theorem17Hypothesis
+from ._theorem17 import theorem17_hypothesis as theorem17_hypothesis
 from ._tolerances import Tolerances as Tolerances
 
 __all__ = [
-    "IrrepMatch", "RecoveredIrreps", "Theorem17Margins", "Tolerances", "VerificationReport",
-    "fourier_weights", "hypotheses_met", "invariance_defect", "match_irreps", "recover_irreps",
-    "recover_table", "span_residual", "surjectivity", "theorem17_margins", "unitarity_defect",
+    "Conclusions", "Conditioning", "IrrepMatch", "ProcrustesIrreps", "RecoveredIrreps",
+    "StabilityReport", "Theorem17Hypothesis", "Theorem17Margins", "Tolerances", "VerificationReport",
+    "conclusion_bounds", "fourier_weights", "hypotheses_met", "invariance_defect",
+    "match_irreps", "procrustes_irreps", "recover_irreps", "recover_table", "span_residual",
+    "surjectivity", "theorem17_hypothesis", "theorem17_margins", "unitarity_defect", "unitarity_operator_defect",
     "verify", "verify_batched",
 ]
