@@ -70,7 +70,9 @@ def as_weights(weights: object, fn: str, *, batch_axes: int = 0,
 def as_irreps(irreps: object, group: FiniteGroup, fn: str, dtype: np.dtype,
               *, tol: float = 1e-6) -> tuple[jax.Array, ...]:
     """The true irreps: ``irreps(group)`` by default; a user's list is checked to be a complete
-    set of unitary representations of ``group`` (Σ d² = n), with a witness otherwise."""
+    set of inequivalent unitary irreps of ``group``: each a unitary homomorphism with
+    character norm (1/n)Σ|χ|² = 1, characters pairwise orthogonal, Σ d² = n (then every
+    class appears once), with a witness otherwise."""
     if irreps is None:
         from .._irreps import irreps as _irreps  # lower layer; imported lazily
 
@@ -79,7 +81,7 @@ def as_irreps(irreps: object, group: FiniteGroup, fn: str, dtype: np.dtype,
         raise TypeError(f"{fn}: irreps must be a list of (n, d, d) arrays, one per irrep, got "
                         f"{type(irreps).__name__}; leave it None to use harmonics_jax.irreps")
     n = group.order
-    out = []
+    out, chars = [], {}
     for i, rho in enumerate(irreps):
         rho_j = jnp.asarray(rho)
         if rho_j.ndim != 3 or rho_j.shape[1] != rho_j.shape[2] or rho_j.shape[0] != n:
@@ -100,6 +102,22 @@ def as_irreps(irreps: object, group: FiniteGroup, fn: str, dtype: np.dtype,
             if uni.max() > tol * np.sqrt(r.shape[1]):
                 raise ValueError(f"{fn}: irreps[{i}] is not unitary at element "
                                  f"{int(np.argmax(uni))} (‖ρρ^† − I‖ = {uni.max():.3g})")
+            chi = np.trace(r, axis1=1, axis2=2)
+            norm = float(np.sum(np.abs(chi) ** 2) / n)
+            if abs(norm - 1) > tol * r.shape[1]:
+                raise ValueError(f"{fn}: irreps[{i}] is not irreducible: its character has "
+                                 f"(1/n)Σ_g|χ(g)|² = {norm:.6g}, an irrep has 1 (a sum of m "
+                                 "irreps has the sum of their squared multiplicities); pass "
+                                 "one representative of every irrep class, or None for "
+                                 "harmonics_jax.irreps(group)")
+            for j, other in chars.items():
+                overlap = abs(complex(np.vdot(other, chi))) / n
+                if overlap > tol * r.shape[1]:
+                    raise ValueError(f"{fn}: irreps[{j}] and irreps[{i}] are not orthogonal: "
+                                     f"|(1/n)Σ_g χ_{j}(g) conj(χ_{i}(g))| = {overlap:.6g} (0 "
+                                     "for inequivalent irreps, 1 for equivalent ones); pass "
+                                     "each irrep class exactly once")
+            chars[i] = chi
         out.append(rho_j.astype(dtype))
     total = sum(r.shape[1] ** 2 for r in out)
     if total != n:
