@@ -370,6 +370,14 @@ def test_verify_reports_closed_form_defects():
     assert r.unitarity_defect == pytest.approx((2 * t + t**2) / n, rel=1e-9)
     zero = tuple(jnp.zeros_like(x) for x in w)  # 0/0: a zero network is invariant
     assert float(hv.invariance_defect(zero, G)) == 0.0
+    # The 2-dim block as A ρ^† with A = diag(2, 1): still exactly invariant (no numerator),
+    # but its two denominator terms differ: ‖Σ_k W_kW_k^†‖² = n²‖AA^†‖² = 17n² and
+    # ‖Σ_k W_k^†W_k‖² = n²(tr A^†A)²/d = 12.5n² (Schur).
+    w[2] = jnp.einsum("ab,gbc->gac", jnp.diag(jnp.array([2.0, 1.0])) + 0j,
+                      hv.fourier_weights(G)[2])
+    den2 = 2 * (n - 1 + (1 + t) ** 2) ** 2 + 2 * n**2 + n**2 * (17 + 12.5)
+    assert float(hv.invariance_defect(tuple(w), G)) == pytest.approx(np.sqrt(num / den2),
+                                                                      rel=1e-9)
 
 
 def test_user_tolerances_change_each_verdict(key):

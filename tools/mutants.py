@@ -123,7 +123,7 @@ MUTANTS: tuple[Mutant, ...] = (
     M("invariance-denominator-left-twice", V + "_hypotheses.py",
       "        den = den + jnp.sum(_abs2(left)) + jnp.sum(_abs2(right))",
       "        den = den + 2 * jnp.sum(_abs2(left))",
-      (TV + "::test_invariance_defect_matches_monte_carlo", TV),
+      (TV + "::test_verify_reports_closed_form_defects", TV),
       "E‖φ‖² with ‖Σ W W^†‖² in place of ‖Σ W^†W‖²"),
     M("safe-ratio-zero-over-zero", V + "_hypotheses.py",
       "    return jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))",
