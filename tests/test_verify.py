@@ -209,6 +209,9 @@ def test_reducible_block_is_flagged(key):
     assert not r.irreducible and r.irreducibility_residual == pytest.approx(1.0)
     assert not r.surjective  # the map W_i has rank 2 < 4
     assert not r.irreps_equivalent and not r.span_ok and not r.fourier_recovered
+    # W_i[e] = V I V^† is invertible: only the map W_i (rank 2 < 4) shows the defect
+    margins = np.asarray(hv.surjectivity(hv.fourier_weights(G, [rho[0], rho[1], red]), G))
+    assert margins[2] <= 1e-12 and margins[:2].min() == pytest.approx(1.0)
 
 
 def test_span_fails_for_mixed_isotypic_components():

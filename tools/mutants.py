@@ -137,7 +137,7 @@ MUTANTS: tuple[Mutant, ...] = (
       "L as the mean entry instead of the max"),
     M("surjectivity-map-ignored", V + "_hypotheses.py",
       "    return jnp.minimum(rel_e, rel_map)", "    return rel_e",
-      (TV + "::test_rank_deficient_block_inside_the_isotypic_subspace_fails_span", TV),
+      (TV + "::test_reducible_block_is_flagged", TV),
       "surjectivity() checks W_i[e] only"),
     M("hypotheses-met-without-surjectivity", V + "_hypotheses.py",
       "    ok = ok & (jnp.min(surjectivity(weights, group)) >= tolerances.surjectivity)",
