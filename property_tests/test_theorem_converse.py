@@ -1,21 +1,27 @@
 """The converse, by training: on random finite groups, every trained network that meets the
-hypotheses of Corollary 11 (invariant, unitary, surjective) satisfies every conclusion —
-irreps equivalent to G's, each exactly once, weights spanning the Fourier coefficients, and
-the exact Cayley table, label for label.
+hypotheses of Corollary 11 (invariant, unitary, surjective) satisfies every conclusion
+(``fourier_recovered``) — irreducible unitary representations, equivalent to G's, each exactly
+once, weights spanning the Fourier coefficients, and the exact Cayley table, label for label.
 
-Profile ``ci``: groups of order ≤ 12, 8 seeds each.  ``thorough``: order ≤ 60, 16 seeds.
+Profile ``ci``: two random groups of order 2…12 plus Q8 and A4 (non-abelian, order 12), 8
+seeds each.  ``thorough``: 40 random groups of order 2…60 plus Q8 and A4, 16 seeds.  The
+trivial group is never counted (``assume``): every network on it is trivially the Fourier
+transform.  The statement must not be vacuous: the fraction of seeds meeting the hypotheses
+is asserted at the README's level (98%: 655 of 656 in the last thorough run) minus a margin of
+0.11, i.e. at least 7 of 8 (ci) or 14 of 16 (thorough) per group.
 A failure shrinks towards a small group and prints its table, the seed and the offending
 network's residuals, ready to be pinned with ``@example``.
 """
 
 import dataclasses
+import math
 import os
 import sys
 import time
 
 import jax
 import numpy as np
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 
 import harmonics_jax as hj
 from harmonics_jax.testing.strategies import finite_groups
@@ -25,7 +31,10 @@ from harmonics_jax.verify import verify_batched
 THOROUGH = os.environ.get("HARMONICS_PROFILE", "ci") == "thorough"
 MAX_ORDER = 60 if THOROUGH else 12
 SEEDS = 16 if THOROUGH else 8
-CONCLUSIONS = ("irreps_equivalent", "each_irrep_once", "span_ok", "table_recovered")
+CONCLUSIONS = ("representations_ok", "irreps_equivalent", "each_irrep_once", "span_ok",
+               "table_recovered", "fourier_recovered")
+MET_LEVEL, MARGIN = 0.98, 0.11  # the README's "hypotheses met" rate, and the allowed shortfall
+MIN_MET = math.ceil((MET_LEVEL - MARGIN) * SEEDS)  # 7 of 8 (ci), 14 of 16 (thorough)
 
 
 def train_and_verify(group, seeds=SEEDS, key=0):
@@ -52,11 +61,14 @@ def failures(report, group):
     return bad
 
 
-@settings(max_examples=40 if THOROUGH else 4,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40 if THOROUGH else 2,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.filter_too_much])
 @given(finite_groups(max_order=MAX_ORDER))
 @example(hj.named_group("Q8"))
+@example(hj.named_group("A4"))
 def test_every_network_meeting_the_hypotheses_satisfies_every_conclusion(group):
+    assume(group.order > 1)
     start = time.perf_counter()
     report = train_and_verify(group)
     bad = failures(report, group)
@@ -68,10 +80,10 @@ def test_every_network_meeting_the_hypotheses_satisfies_every_conclusion(group):
           f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
     event(f"order {group.order}")
     assert not bad, "\n".join(bad)
-    # the recipe must make the statement non-vacuous: most seeds meet the hypotheses
-    assert report.hypotheses_met.sum() >= SEEDS // 2, (
-        f"only {report.hypotheses_met.sum()}/{SEEDS} networks met the hypotheses on "
-        f"{group.name}: {np.asarray(group.table).tolist()}")
+    # the recipe must make the statement non-vacuous, at the rate the README reports
+    assert met >= MIN_MET, (
+        f"only {met}/{SEEDS} networks met the hypotheses on {group.name} (the README reports "
+        f"{MET_LEVEL:.0%}; at least {MIN_MET} required): {np.asarray(group.table).tolist()}")
 
 
 def test_negative_control_a_missed_conclusion_is_reported():

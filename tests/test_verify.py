@@ -230,6 +230,9 @@ def test_reducible_block_is_flagged(key):
     assert not r.irreducible and r.irreducibility_residual == pytest.approx(1.0)
     assert not r.surjective  # the map W_i has rank 2 < 4
     assert not r.irreps_equivalent and not r.span_ok and not r.fourier_recovered
+    # W_i[e] = V I V^† is invertible: only the map W_i (rank 2 < 4) shows the defect
+    margins = np.asarray(hv.surjectivity(hv.fourier_weights(G, [rho[0], rho[1], red]), G))
+    assert margins[2] <= 1e-12 and margins[:2].min() == pytest.approx(1.0)
 
 
 def test_span_fails_for_mixed_isotypic_components():
@@ -379,3 +382,109 @@ def test_bad_input_raises_clear_errors(unchecked):
         hv.verify(w, G, irreps=rho[:2])
     with pytest.raises(ValueError, match=r"A\[2\] must have shape \(2, 2\)"):
         hv.fourier_weights(G, A=[None, None, np.eye(3)])
+
+
+# -- closed forms and the verdict's wiring (each kills a named mutant of tools/mutants.py) ---
+def test_verify_reports_closed_form_defects():
+    """S3 with t added to the trivial block's identity slice (w = 1 + t at e, 1 elsewhere).
+    Invariance: for g ≠ e, rows and columns e and g⁻¹ of w wᴴ change, so the numerator is
+    D² = 4(n − 2)t² + 2((1+t)² − 1)², 0 at g = e; the denominator is 2(n − 1 + (1+t)²)² +
+    Σ_{i≥1} 2n²d_i; verify reports the max over g (the mean is (n−1)/n of it).  Unitarity:
+    (FF^† − nI) has 2t + t² at (e, e) and t at (e, q), so L/n = (2t + t²)/n."""
+    G = hj.named_group("S3")
+    n, t = G.order, 0.05
+    w = list(hv.fourier_weights(G))
+    w[0] = w[0].at[G.identity].add(t)
+    r = hv.verify(tuple(w), G)
+    num = 4 * (n - 2) * t**2 + 2 * ((1 + t) ** 2 - 1) ** 2
+    den = 2 * (n - 1 + (1 + t) ** 2) ** 2 + 2 * n**2 * (1 + 2)
+    assert r.invariance_defect == pytest.approx(np.sqrt(num / den), rel=1e-9)
+    assert r.unitarity_defect == pytest.approx((2 * t + t**2) / n, rel=1e-9)
+    zero = tuple(jnp.zeros_like(x) for x in w)  # 0/0: a zero network is invariant
+    assert float(hv.invariance_defect(zero, G)) == 0.0
+    # The 2-dim block as A ρ^† with A = diag(2, 1): still exactly invariant (no numerator),
+    # but its two denominator terms differ: ‖Σ_k W_kW_k^†‖² = n²‖AA^†‖² = 17n² and
+    # ‖Σ_k W_k^†W_k‖² = n²(tr A^†A)²/d = 12.5n² (Schur).
+    w[2] = jnp.einsum("ab,gbc->gac", jnp.diag(jnp.array([2.0, 1.0])) + 0j,
+                      hv.fourier_weights(G)[2])
+    den2 = 2 * (n - 1 + (1 + t) ** 2) ** 2 + 2 * n**2 + n**2 * (17 + 12.5)
+    assert float(hv.invariance_defect(tuple(w), G)) == pytest.approx(np.sqrt(num / den2),
+                                                                      rel=1e-9)
+
+
+def test_user_tolerances_change_each_verdict(key):
+    """Each Tolerances field moves its own verdict, in verify and verify_batched."""
+    G = hj.named_group("S3")
+    w = noise(key, hv.fourier_weights(G), 1e-4)
+    r = hv.verify(w, G)
+    assert r.invariant and r.unitary and r.fourier_recovered
+    for name, verdict, value in [("invariance", "invariant", r.invariance_defect / 2),
+                                 ("unitarity", "unitary", r.unitarity_defect / 2),
+                                 ("surjectivity", "surjective", 1.5),
+                                 ("span", "span_ok", r.span_residual / 2),
+                                 ("equivalence", "irreps_equivalent",
+                                  r.equivalence_residual / 2),
+                                 ("representation", "representations_ok",
+                                  r.homomorphism_residual / 2)]:
+        tol = hv.Tolerances(**{name: value})
+        single = hv.verify(w, G, tolerances=tol)
+        batched = hv.verify_batched(tuple(x[None] for x in w), G, tolerances=tol)
+        assert getattr(single, verdict) is False and not getattr(batched, verdict)[0], name
+        others = [v for v in ("invariant", "unitary", "surjective", "span_ok",
+                              "irreps_equivalent", "representations_ok") if v != verdict]
+        assert all(getattr(single, v) for v in others), (name, single)
+
+
+def test_every_conclusion_enters_fourier_recovered_and_every_hypothesis_hypotheses_met():
+    """The verdict's wiring on a measurement of the exact weights with one number spoiled."""
+    G = hj.named_group("S3")
+    w = hv.fourier_weights(G)
+    m = _report._measure_one(w, jnp.asarray(G.table), tuple(jnp.asarray(x) for x in
+                                                              hj.irreps(G)))
+    tol = hv.Tolerances()
+    assert _report._report(dict(m), tol, single=True).fourier_recovered
+    spoil = {"homomorphism_residual": 1.0, "representation_unitarity_residual": 1.0,
+             "irreducibility_residual": 1.0, "equivalence_residual": 1.0,
+             "span_residual": 1.0, "each_irrep_once": False, "table_errors": 1}
+    for field, value in spoil.items():
+        r = _report._report({**m, field: jnp.asarray(value)}, tol, single=True)
+        assert r.hypotheses_met and not r.fourier_recovered, field
+    for field, value in {"invariance_defect": 1.0, "unitarity_defect": 1.0,
+                         "surjectivity": 0.0}.items():
+        r = _report._report({**m, field: jnp.asarray(value)}, tol, single=True)
+        assert not r.hypotheses_met and r.fourier_recovered, field
+
+
+def test_blocks_in_another_order_are_each_irrep_once():
+    G = hj.named_group("S3")
+    rho = hj.irreps(G)
+    r = hv.verify(hv.fourier_weights(G, [rho[1], rho[0], rho[2]]), G)
+    assert r.matched_irreps == (1, 0, 2) and r.each_irrep_once and r.fourier_recovered
+
+
+def test_rank_deficient_block_inside_the_isotypic_subspace_fails_span():
+    """A rank-1 A on S3's 2-dim block: the weights' columns lie inside the isotypic subspace
+    but span only 2 of its 4 dimensions, so the span conclusion fails (residual 1)."""
+    G = hj.named_group("S3")
+    A = [None, None, np.array([[1.0, 2.0], [0.5, 1.0]])]
+    spans = np.asarray(hv.span_residual(hv.fourier_weights(G, A=A), G))
+    assert spans[2] == 1.0 and spans[:2].max() < 1e-12
+    loose = hv.Tolerances(unitarity=100.0)  # unitarity waved through: surjectivity decides
+    assert not bool(hv.hypotheses_met(hv.fourier_weights(G, A=A), G, loose))
+    assert bool(hv.hypotheses_met(hv.fourier_weights(G), G, loose))
+
+
+def test_readback_certificate_closed_form():
+    """C2 with 1 added to the trivial block's identity slice: normalised, that block is
+    (1, a = 1/2), so L̂ = 1 − a² = 3/4, separation √(2n − 4L̂) = 1 and the worst product
+    distance |a² − 1| = 3/4, which lies between separation/2 and separation: the
+    certificate fails (a doubled constant would pass it); the table is still read back."""
+    G = hj.named_group("C2")
+    w = list(hv.fourier_weights(G))
+    w[0] = w[0].at[G.identity].add(1.0)
+    m = hv.theorem17_margins(tuple(w), G)
+    assert float(m.normalised_L) == pytest.approx(0.75, rel=1e-12)
+    assert float(m.separation) == pytest.approx(1.0, rel=1e-12)
+    assert float(m.worst_product_distance) == pytest.approx(0.75, rel=1e-12)
+    assert not bool(m.condition)
+    np.testing.assert_array_equal(np.asarray(hv.recover_table(tuple(w), G)), G.table)

@@ -106,6 +106,16 @@ class IrrepMatch(NamedTuple):
     residual: Array  # (k,)
 
 
+def best_intertwiner(rho: Array, true: Array) -> Array:
+    """T = (1/n) Σ_g ρ_i(g) E_jk ρ(g)^† for the matrix unit E_jk that makes ‖T‖_F largest.
+    T intertwines exactly when ρ_i is a representation (ρ_i(h) T = T ρ(h)); for ρ_i = VρV^†
+    it is V conj(V_jk)/d, so σ_min(T) ≥ d^{-3/2} for the best (j, k)."""
+    n, d = rho.shape[0], rho.shape[-1]
+    t = jnp.einsum("gaj,gbk->jkab", rho, jnp.conj(true), precision=_HI).reshape(d * d, d, d)
+    pick = jnp.argmax(jnp.sum(t.real**2 + t.imag**2, axis=(1, 2)))
+    return t[pick] / n
+
+
 @jax.jit
 def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMatch:
     chis_true = jnp.stack([jnp.trace(r, axis1=-2, axis2=-1) for r in irreps])  # (K, n)
@@ -125,10 +135,7 @@ def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMat
         rms = jnp.sqrt(jnp.mean(delta.real**2 + delta.imag**2, axis=1))
         best = jnp.argmin(rms)
         true = jnp.stack([irreps[c] for c in cands])[best]
-        # T[j,k] = Σ_g ρ_i(g) E_jk ρ(g)^† intertwines (ρ_i T = T ρ); take the largest one.
-        t = jnp.einsum("gaj,gbk->jkab", rho, jnp.conj(true), precision=_HI).reshape(d * d, d, d)
-        pick = jnp.argmax(jnp.sum(t.real**2 + t.imag**2, axis=(1, 2)))
-        u = polar_unitary(t[pick])
+        u = polar_unitary(best_intertwiner(rho, true))
         conj_true = jnp.matmul(jnp.matmul(u, true, precision=_HI), _dag(u), precision=_HI)
         matched.append(jnp.array(cands)[best])
         dist.append(rms[best])
@@ -197,7 +204,11 @@ def span_residual(
     d_i²-dimensional left singular subspace of the n × d_i² matrix) and the isotypic subspace
     span{g ↦ conj(ρ(g)_{jk})} of the matched true irrep ρ (``matched`` defaults to
     :func:`match_irreps` of the recovered irreps).  0 for the Fourier weights; 1 when no irrep
-    has the block's dimension.  A rank-deficient W_i is flagged by :func:`surjectivity`.
+    has the block's dimension or W_i has rank < d_i² (flagged by :func:`surjectivity` too).
+
+    A necessary condition, not a conclusion: W_i[g] = conj(ρ(g)) for a d ≥ 2 irrep of a
+    non-abelian group spans exactly these coefficients (residual 0) but is not invariant
+    (W[gk] = W[g]W[k] is a left translate); see CONVENTIONS.md.
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
