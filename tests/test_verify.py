@@ -47,7 +47,8 @@ def d3_hand_irreps():
 
 BOOLS = ["hypotheses_met", "invariant", "unitary", "surjective", "irreducible",
          "representations_ok", "irreps_equivalent", "each_irrep_once", "span_ok",
-         "table_recovered", "indicators_match", "theorem17_condition", "fourier_recovered"]
+         "table_recovered", "indicators_match", "readback_certified", "theorem17_hypothesis",
+         "fourier_recovered"]
 
 
 # -- the exact solution passes everything ---------------------------------------------------
@@ -118,13 +119,17 @@ def test_frobenius_schur_indicators_are_read_back(spec, nus):
     r = hv.verify(hv.fourier_weights(G), G)
     assert r.indicators_match and r.frobenius_schur_residual <= 1e-12
     # Negative control: "true" irreps that are real where G's are complex (C4's i^g and
-    # (−i)^g replaced by the sign (−1)^g, still a valid list of representations): the complex
-    # blocks are matched to a real irrep, and the indicators differ by 1.
+    # (−i)^g replaced by the sign (−1)^g, representations but not a set of inequivalent
+    # irreps, which verify refuses: so the kernel is fed directly): the complex blocks are
+    # matched to a real irrep, and the indicators differ by 1.
     if spec == "C3":
         C4 = hj.cyclic(4)
         sign = np.array([1, -1, 1, -1], complex).reshape(4, 1, 1)
-        fake = [np.ones((4, 1, 1), complex), sign, sign, sign]
-        bad = hv.verify(hv.fourier_weights(C4), C4, irreps=fake)
+        fake = tuple(jnp.asarray(x) for x in [np.ones((4, 1, 1), complex), sign, sign, sign])
+        with pytest.raises(ValueError, match="not orthogonal"):
+            hv.verify(hv.fourier_weights(C4), C4, irreps=fake)
+        m = _report._measure_one(hv.fourier_weights(C4), jnp.asarray(C4.table), fake)
+        bad = _report._report(m, hv.Tolerances(), None)
         assert not bad.indicators_match and not bad.fourier_recovered
         assert bad.frobenius_schur_residual == pytest.approx(1.0, abs=1e-12)
 
@@ -186,15 +191,15 @@ def test_invariance_defect_has_no_cancellation_floor():
 
 
 # -- unitarity and surjectivity -------------------------------------------------------------
-def test_unitarity_defect_values_and_non_square_error():
+def test_gram_entry_defect_values_and_non_square_error():
     G = hj.named_group("S3")
     w = hv.fourier_weights(G)
-    assert float(hv.unitarity_defect(w)) <= 1e-13
+    assert float(hv.gram_entry_defect(w)) <= 1e-13
     doubled = tuple(2 * x for x in w)  # F F^† = 4n I  ⇒  L = 3n
-    assert float(hv.unitarity_defect(doubled)) == pytest.approx(3.0)
-    assert float(hv.unitarity_defect(doubled, relative=False)) == pytest.approx(18.0)
+    assert float(hv.gram_entry_defect(doubled)) == pytest.approx(3.0)
+    assert float(hv.gram_entry_defect(doubled, relative=False)) == pytest.approx(18.0)
     with pytest.raises(ValueError, match=r"6 × 10 .*not square"):
-        hv.unitarity_defect(w + (w[2],))
+        hv.gram_entry_defect(w + (w[2],))
 
 
 def test_singular_A_is_flagged_as_not_surjective(key):
@@ -288,7 +293,7 @@ def test_relabelled_weights_do_not_recover_the_table():
 
 
 # -- Theorem 17 -----------------------------------------------------------------------------
-def test_theorem17_condition_implies_recovery(key):
+def test_readback_certified_implies_recovery(key):
     G = hj.named_group("D4")
     w = hv.fourier_weights(G)
     n = G.order
@@ -300,12 +305,12 @@ def test_theorem17_condition_implies_recovery(key):
         assert np.all(r.separation <= r.min_slice_distance + 1e-9)
         np.testing.assert_allclose(r.separation**2, np.maximum(2 * n - 4 * r.normalised_L, 0),
                                    rtol=1e-9, atol=1e-9)
-        assert np.all(r.table_recovered[r.theorem17_condition])  # the theorem
-        seen += r.theorem17_condition.tolist()
+        assert np.all(r.table_recovered[r.readback_certified])  # the theorem
+        seen += r.readback_certified.tolist()
     assert seen[0] and not seen[-1]
     m = hv.theorem17_margins(tuple(x[-1] for x in batch), G)
     assert float(m.worst_product_distance) == pytest.approx(r.worst_product_distance[-1])
-    assert bool(m.condition) == bool(r.theorem17_condition[-1])
+    assert bool(m.condition) == bool(r.readback_certified[-1])
 
 
 # -- batching, vmap, recompilation ----------------------------------------------------------
@@ -399,7 +404,7 @@ def test_verify_reports_closed_form_defects():
     num = 4 * (n - 2) * t**2 + 2 * ((1 + t) ** 2 - 1) ** 2
     den = 2 * (n - 1 + (1 + t) ** 2) ** 2 + 2 * n**2 * (1 + 2)
     assert r.invariance_defect == pytest.approx(np.sqrt(num / den), rel=1e-9)
-    assert r.unitarity_defect == pytest.approx((2 * t + t**2) / n, rel=1e-9)
+    assert r.gram_entry_defect == pytest.approx((2 * t + t**2) / n, rel=1e-9)
     zero = tuple(jnp.zeros_like(x) for x in w)  # 0/0: a zero network is invariant
     assert float(hv.invariance_defect(zero, G)) == 0.0
     # The 2-dim block as A ρ^† with A = diag(2, 1): still exactly invariant (no numerator),
@@ -442,17 +447,74 @@ def test_every_conclusion_enters_fourier_recovered_and_every_hypothesis_hypothes
     m = _report._measure_one(w, jnp.asarray(G.table), tuple(jnp.asarray(x) for x in
                                                               hj.irreps(G)))
     tol = hv.Tolerances()
-    assert _report._report(dict(m), tol, single=True).fourier_recovered
-    spoil = {"homomorphism_residual": 1.0, "representation_unitarity_residual": 1.0,
-             "irreducibility_residual": 1.0, "equivalence_residual": 1.0,
-             "span_residual": 1.0, "each_irrep_once": False, "table_errors": 1}
+    r = _report._report(dict(m), tol, None)
+    assert r.fourier_recovered and not r.counterexample
+    residuals = ("homomorphism", "representation_unitarity", "irreducibility", "equivalence",
+                 "span")
+    spoil = {**{f"{x}_residual": 1.0 for x in residuals}, "each_irrep_once": False,
+             "table_errors": 1}
     for field, value in spoil.items():
-        r = _report._report({**m, field: jnp.asarray(value)}, tol, single=True)
+        beyond = {field.replace("_residual", "_beyond_bound"): jnp.asarray(value)} \
+            if field.endswith("_residual") else {}
+        r = _report._report({**m, field: jnp.asarray(value), **beyond}, tol, None)
         assert r.hypotheses_met and not r.fourier_recovered, field
+        # a missed conclusion is a counterexample; a wrong table only under Theorem 17's
+        # hypothesis (which the exact weights meet)
+        assert r.counterexample, field
+        if field.endswith("_residual"):
+            # within its proven bound (beyond_bound 0) a residual above the tolerance passes,
+            # but only for a network meeting the hypotheses
+            r = _report._report({**m, field: jnp.asarray(value)}, tol, None)
+            assert r.fourier_recovered and not r.counterexample, field
+            r = _report._report({**m, field: jnp.asarray(value), "surjectivity": jnp.asarray(0.0)},
+                                tol, None)
+            assert not r.hypotheses_met and not r.fourier_recovered, field
+            assert not r.counterexample, field
+    r = _report._report({**m, "table_errors": jnp.asarray(1),
+                         "theorem17_hypothesis": jnp.asarray(False)}, tol, None)
+    assert not r.fourier_recovered and not r.counterexample  # no theorem promises the table
     for field, value in {"invariance_defect": 1.0, "unitarity_defect": 1.0,
                          "surjectivity": 0.0}.items():
-        r = _report._report({**m, field: jnp.asarray(value)}, tol, single=True)
+        r = _report._report({**m, field: jnp.asarray(value)}, tol, None)
         assert not r.hypotheses_met and r.fourier_recovered, field
+
+
+def test_verify_judges_unitarity_in_operator_norm():
+    """S3 with the trivial block scaled by √1.005: F^†F/n has eigenvalue 1.005 on the trivial
+    column (orthogonal to the others), so ‖F^†F/n − I‖₂ = 0.005 > 1e-3, while FF^† − nI is
+    0.005 in every entry and L/n = 0.005/6 = 8.3e-4 ≤ 1e-3 (the entrywise judgement passes
+    it).  verify must judge the operator norm."""
+    G = hj.named_group("S3")
+    w = list(hv.fourier_weights(G))
+    w[0] = w[0] * np.sqrt(1.005)
+    r = hv.verify(tuple(w), G)
+    assert r.unitarity_defect == pytest.approx(0.005, rel=1e-6)
+    assert r.gram_entry_defect == pytest.approx(0.005 / 6, rel=1e-6)
+    assert not r.unitary and not r.hypotheses_met and r.invariant and r.surjective
+    assert hv.verify(tuple(w), G, tolerances=hv.Tolerances(unitarity=0.01)).hypotheses_met
+
+
+def test_a_residual_within_its_bound_is_no_counterexample():
+    """The per-block judgement on S3 (block dims 1, 1, 2) with hand-set residuals and bounds:
+    a residual above the tolerance but within a valid bound is not counted; a block without
+    a bound (inf), or with a bound at or above the residual's largest possible value (2 for
+    equivalence: it says nothing), must meet the tolerance."""
+    from types import SimpleNamespace
+
+    G = hj.named_group("S3")
+    w = hv.fourier_weights(G)
+    ctx = _report._Context(w, jnp.asarray(G.table), tuple(jnp.asarray(x) for x in hj.irreps(G)))
+
+    def judged(res, bnd):
+        ctx.__dict__["stability"] = SimpleNamespace(
+            residuals=SimpleNamespace(equivalence=jnp.asarray(res)),
+            bounds=SimpleNamespace(equivalence=jnp.asarray(bnd)))
+        return float(ctx.beyond_bound("equivalence")), float(ctx.bound("equivalence"))
+
+    # block 0 within its bound, block 1 without one, block 2's bound vacuous (2.5 ≥ 2)
+    assert judged([0.02, 0.001, 0.5], [0.05, np.inf, 2.5]) == (0.5, np.inf)
+    assert judged([0.02, 0.001, 0.001], [0.05, np.inf, 2.5]) == (0.001, 0.05)
+    assert judged([0.02, 0.0, 0.0], [0.05, np.inf, 1.5]) == (0.0, 0.05)
 
 
 def test_blocks_in_another_order_are_each_irrep_once():
