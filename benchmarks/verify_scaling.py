@@ -11,9 +11,14 @@ group that does not finish is reported as such), so the numbers do not share cac
     .venv/bin/python benchmarks/verify_scaling.py                # the default groups
     .venv/bin/python benchmarks/verify_scaling.py --groups C100 A5 --timeout 300
 
-Only public API is used, so the same script measures an older checkout:
+The timings only use public API, so the same script measures an older checkout:
 ``PYTHONPATH=/path/to/old/checkout python benchmarks/verify_scaling.py --label before``.
 Writes ``--out``/verify_scaling_<label>.json and prints one line per group.
+
+``--equations`` instead counts the equations of the traced program that ``verify_batched``
+compiles (``jax.make_jaxpr`` of the vmapped ``_measure``, nested jaxprs included): a
+load-independent measure of what XLA has to compile, quick to get (tracing only).  It reads
+the private ``harmonics_jax.verify._report._measure``, present before and after the change.
 """
 
 from __future__ import annotations
@@ -80,6 +85,38 @@ def one(spec: str, count: int) -> dict:
                 fourier_recovered=int(r.fourier_recovered.sum()))
 
 
+def _count(jaxpr) -> int:
+    import jax.extend.core as jcore
+
+    n = 0
+    for eqn in jaxpr.eqns:
+        n += 1
+        for p in eqn.params.values():
+            if isinstance(p, jcore.ClosedJaxpr):
+                n += _count(p.jaxpr)
+            elif isinstance(p, jcore.Jaxpr):
+                n += _count(p)
+    return n
+
+
+def equations(spec: str) -> dict:
+    """Equations of the traced verification program for ``spec`` (2 networks)."""
+    import jax
+    import jax.numpy as jnp
+
+    import harmonics_jax as hj
+    from harmonics_jax.verify import _report
+
+    G = make_group(spec)
+    nets = tuple(jnp.asarray(w) for w in networks(G, 2, 0))
+    irreps = tuple(jnp.asarray(r, nets[0].dtype) for r in hj.irreps(G))
+    start = time.perf_counter()
+    jaxpr = jax.make_jaxpr(jax.vmap(_report._measure, in_axes=(0, None, None)))(
+        nets, jnp.asarray(G.table), irreps)
+    return dict(group=spec, order=G.order, blocks=len(nets),
+                equations=_count(jaxpr.jaxpr), trace_s=round(time.perf_counter() - start, 1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--groups", nargs="+", default=list(GROUPS))
@@ -90,8 +127,20 @@ def main() -> None:
                         help="names the output file (e.g. before / after)")
     parser.add_argument("--out", type=Path,
                         default=REPO / "benchmarks" / "results" / "verify_scaling")
+    parser.add_argument("--equations", action="store_true",
+                        help="count the traced program's equations instead of timing")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.equations:
+        rows = [equations(spec) for spec in args.groups]
+        for row in rows:
+            print(json.dumps(row), flush=True)
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / f"verify_equations_{args.label}.json"
+        path.write_text(json.dumps(dict(command="benchmarks/verify_scaling.py --equations "
+                                        + " ".join(sys.argv[1:]), rows=rows), indent=1))
+        print(f"wrote {path}")
+        return
     if args.one:
         print(json.dumps(one(args.one, args.networks)))
         return

@@ -11,6 +11,7 @@ import pytest
 import harmonics_jax as hj
 from harmonics_jax.testing import relabel
 from harmonics_jax import verify as hv
+from harmonics_jax.verify import _report
 
 GROUPS = ["C6", "S3", "D4", "Q8", "A4"]
 
@@ -418,26 +419,34 @@ def test_verify_reports_closed_form_defects():
 
 
 def test_user_tolerances_change_each_verdict(key):
-    """Each Tolerances field moves its own verdict, in verify and verify_batched."""
+    """Each Tolerances field moves its own verdict, in verify and verify_batched.  A
+    conclusion's tolerance is tested on a network that is not granted its stability bound
+    (the invariance tolerance set below its defect, so the hypotheses are not met): with the
+    hypotheses met, a residual within its proven bound passes whatever the tolerance."""
     G = hj.named_group("S3")
     w = noise(key, hv.fourier_weights(G), 1e-4)
     r = hv.verify(w, G)
     assert r.invariant and r.unitary and r.fourier_recovered
-    for name, verdict, value in [("invariance", "invariant", r.invariance_defect / 2),
-                                 ("unitarity", "unitary", r.unitarity_defect / 2),
-                                 ("surjectivity", "surjective", 1.5),
-                                 ("span", "span_ok", r.span_residual / 2),
-                                 ("equivalence", "irreps_equivalent",
-                                  r.equivalence_residual / 2),
-                                 ("representation", "representations_ok",
-                                  r.homomorphism_residual / 2)]:
-        tol = hv.Tolerances(**{name: value})
+    ungranted = {"invariance": r.invariance_defect / 2}
+    hypotheses = ("invariant", "unitary", "surjective")
+    conclusions = ("span_ok", "irreps_equivalent", "representations_ok")
+    for name, verdict, value, extra in [
+            ("invariance", "invariant", r.invariance_defect / 2, {}),
+            ("unitarity", "unitary", r.unitarity_defect / 2, {}),
+            ("surjectivity", "surjective", 1.5, {}),
+            ("span", "span_ok", r.span_residual / 2, ungranted),
+            ("equivalence", "irreps_equivalent", r.equivalence_residual / 2, ungranted),
+            ("representation", "representations_ok", r.homomorphism_residual / 2, ungranted)]:
+        tol = hv.Tolerances(**{name: value}, **extra)
         single = hv.verify(w, G, tolerances=tol)
         batched = hv.verify_batched(tuple(x[None] for x in w), G, tolerances=tol)
         assert getattr(single, verdict) is False and not getattr(batched, verdict)[0], name
-        others = [v for v in ("invariant", "unitary", "surjective", "span_ok",
-                              "irreps_equivalent", "representations_ok") if v != verdict]
+        group = hypotheses if verdict in hypotheses else conclusions
+        others = [v for v in group if v != verdict]
         assert all(getattr(single, v) for v in others), (name, single)
+        if extra:  # the same tolerance with the hypotheses met: the bound grants it
+            granted = hv.verify(w, G, tolerances=hv.Tolerances(**{name: value}))
+            assert getattr(granted, verdict) and not granted.counterexample, name
 
 
 def test_every_conclusion_enters_fourier_recovered_and_every_hypothesis_hypotheses_met():

@@ -375,6 +375,10 @@ class VerificationReport:
                 bound = (f"Tolerances.{m['tolerance'].name}" if m["tolerance"] is not None
                          else repr(m["exact"]))
                 rule = " and ".join(f"{o} {m['op']} {bound}" for o in m["of"])
+                if m["given"]:
+                    rule += f" (or within its proven bound, given {m['given']})"
+            elif m["role"] == "derived":
+                rule = "derived from the verdicts"
             elif m["role"] == "aggregate":
                 rule = "AND of the " + " / ".join(k.value for k in m["kinds"]) + " verdicts"
             else:
@@ -511,7 +515,7 @@ def hypotheses_met(
 ) -> Bool[Array, ""]:
     r"""Whether the network meets Corollary 11's hypotheses within ``tolerances``: the AND of
     the hypothesis checks of :class:`VerificationReport` (relative invariance defect,
-    L/n — False when F is not square — and the surjectivity margin of every block,
+    ‖F^†F/n − I‖₂ — False when F is not square — and the surjectivity margin of every block,
     Theorem 10).  Pure JAX (vmappable); :func:`verify` reports each part.
 
     >>> import harmonics_jax as hj
