@@ -150,7 +150,7 @@ class _Context:
         """The largest residual among the blocks whose residual exceeds its valid bound
         (0 when every block is within its bound)."""
         res = getattr(self.stability.residuals, name)
-        return jnp.max(jnp.where(res > self._valid_bounds(name), res, 0.0))
+        return jnp.max(jnp.where(res <= self._valid_bounds(name), 0.0, res))  # NaN: beyond
 
     def each_irrep_once(self):
         big_k = len(self.irreps)

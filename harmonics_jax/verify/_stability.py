@@ -47,7 +47,7 @@ from .._core._linalg import polar_unitary, singular_values
 from .._group import FiniteGroup, identity_label
 from ..models import SpectralWeights
 from ._blocks import per_block
-from ._hypotheses import invariance_kernel
+from ._hypotheses import _safe_ratio, invariance_kernel
 from ._recovery import best_intertwiner, match_kernel, products, span_kernel
 from ._validate import as_irreps, as_weights, check_group
 
@@ -208,8 +208,7 @@ def stability_kernel(weights: tuple[Array, ...], table: Array,
         groups.append((d, idx, out))
     num = sum(jnp.sum(out["num"], axis=0) for _, _, out in groups)  # Σ_i D_{i,g}², per g
     den = sum(jnp.sum(out["den"]) for _, _, out in groups)
-    delta = jnp.max(jnp.where(den > 0, jnp.sqrt(num / jnp.where(den > 0, den, 1)),
-                              jnp.where(num > 0, jnp.inf, 0.0)))
+    delta = jnp.max(_safe_ratio(jnp.sqrt(num), jnp.sqrt(den)))  # NaN stays NaN
     d_bound = jnp.sqrt(num)  # ≥ D_{i,g} for every block: Lemma A from the measured δ
     for d, _, out in groups:
         c = out["cond"]
