@@ -116,14 +116,14 @@ def test_certified_networks_read_back_the_table(G, seed):
         if n > 1:
             assert abs(r.min_slice_distance[s] - o["min_slice_distance"]) <= scale * n, s
             assert r.min_slice_distance[s] >= r.separation[s] * (1 - 1e-9)  # inequality (24)
-        assert bool(r.theorem17_condition[s]) == o["condition"], s
+        assert bool(r.readback_certified[s]) == o["condition"], s
         if o["condition"]:
             np.testing.assert_array_equal(r.recovered_table[s], o["table"])
-    assert certified_rows_recovered(r.theorem17_condition, r.recovered_table, G.table)
+    assert certified_rows_recovered(r.readback_certified, r.recovered_table, G.table)
 
-    assert r.theorem17_condition[:SEEDS // 2].all()  # ε ≤ 10⁻², certified (not vacuous)
+    assert r.readback_certified[:SEEDS // 2].all()  # ε ≤ 10⁻², certified (not vacuous)
     # ε = 1: the bound gives up (C2 is certified along ~0.4% of directions even there)
-    assert not r.theorem17_condition[-1] or n <= 2
+    assert not r.readback_certified[-1] or n <= 2
     small = EPS <= 1e-2  # the invariance defect is of order ε (measured: 0.4ε … 2ε)
     assert np.all(r.invariance_defect[small] <= 10 * EPS[small])
     assert np.all(r.invariance_defect[small] >= EPS[small] / 30) or n == 1

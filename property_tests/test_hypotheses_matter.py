@@ -90,7 +90,7 @@ def test_without_unitarity_invariant_networks_recover_nothing(G, seed):
         assert r.unitarity_defect[s] >= 0.5 * (1 - 1e-12), r.unitarity_defect[s]
         assert np.unique(r.recovered_table[s]).size == 1
         assert r.table_errors[s] == n * n - n
-        assert not r.each_irrep_once[s] and not r.theorem17_condition[s]
+        assert not r.each_irrep_once[s] and not r.readback_certified[s]
         if G.is_abelian:
             assert r.invariant[s] and r.surjective[s] and r.representations_ok[s]
             assert np.all(r.matched_irreps[s] == 0)  # every block is the trivial irrep
@@ -182,13 +182,13 @@ def test_scalar_blocks_of_a_nonabelian_group_cannot_be_unitary(G, seed):
     assert float(hv.invariance_defect(net, G)) <= EXACT
     sv = np.linalg.svd(np.asarray(SpectralWeights.from_blocks(net).F), compute_uv=False)
     assert np.sum(sv > 1e-10 * sv[0]) <= r_expected
-    assert float(hv.unitarity_defect(net)) >= 0.5 * (1 - 1e-12)
+    assert float(hv.gram_entry_defect(net)) >= 0.5 * (1 - 1e-12)
 
     # (4) the bound is attained
     phases = np.exp(2j * np.pi * rng.random(n))
     best = scalar_network(vectors, phases / np.sqrt(2), np.arange(n) % r_expected)
     assert float(hv.invariance_defect(best, G)) <= EXACT
-    assert abs(float(hv.unitarity_defect(best)) - 0.5) <= 1e-12
+    assert abs(float(hv.gram_entry_defect(best)) - 0.5) <= 1e-12
     assert np.min(np.asarray(hv.surjectivity(best, G))) >= 1 - 1e-12
 
 
@@ -204,7 +204,7 @@ def test_scalar_block_bound_needs_a_nonabelian_group(G, seed):
     vectors, _ = scalar_invariant_blocks(G, rng)
     assert len(vectors) == n and commutator_subgroup(G).size == 1
     net = scalar_network(vectors, np.exp(2j * np.pi * rng.random(n)), np.arange(n))
-    assert float(hv.unitarity_defect(net)) <= EXACT
+    assert float(hv.gram_entry_defect(net)) <= EXACT
 
 
 # -- (c) a duplicated irrep -----------------------------------------------------------------

@@ -1,24 +1,30 @@
 """The converse, by training: on random finite groups, every trained network that meets the
-hypotheses of Corollary 11 (invariant, unitary, surjective) satisfies every conclusion —
-irreps equivalent to G's, each exactly once, weights spanning the Fourier coefficients, and
-the exact Cayley table, label for label.
+hypotheses of Corollary 11 (invariant, unitary, surjective) satisfies every conclusion
+(``fourier_recovered``) — irreducible unitary representations, equivalent to G's, each exactly
+once, weights spanning the Fourier coefficients, and the exact Cayley table, label for label.
 
-Profile ``ci``: generated groups of order ≤ 12, 8 seeds each.  ``thorough``: 16 seeds, on
-GAP's SmallGroups of order ≤ 60 drawn uniformly by (order, id) and relabelled (every
-isomorphism type equally likely, the identity at a random label) as well as generated groups
-of order ≤ 60 (products, semidirect products, permutation groups).
+Profile ``ci``: two generated groups of order 2…12 plus Q8 and A4 (non-abelian, order 12),
+8 seeds each.  ``thorough``: 16 seeds, 40 groups: GAP's SmallGroups of order ≤ 60 drawn
+uniformly by (order, id) and relabelled (every isomorphism type equally likely, the identity
+at a random label) as well as generated groups of order ≤ 60 (products, semidirect products,
+permutation groups), plus Q8 and A4.  The trivial group is never counted (``assume``): every
+network on it is trivially the Fourier transform.  The statement must not be vacuous: the
+fraction of seeds meeting the hypotheses is asserted at the README's level (98%: 655 of 656
+in the last thorough run) minus a margin of 0.11, i.e. at least 7 of 8 (ci) or 14 of 16
+(thorough) per group.
 A failure shrinks towards a small group and prints its table, the seed and the offending
 network's residuals, ready to be pinned with ``@example``.
 """
 
 import dataclasses
+import math
 import os
 import sys
 import time
 
 import jax
 import numpy as np
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 import harmonics_jax as hj
@@ -29,7 +35,10 @@ from harmonics_jax.verify import verify_batched
 THOROUGH = os.environ.get("HARMONICS_PROFILE", "ci") == "thorough"
 MAX_ORDER = 60 if THOROUGH else 12
 SEEDS = 16 if THOROUGH else 8
-CONCLUSIONS = ("irreps_equivalent", "each_irrep_once", "span_ok", "table_recovered")
+CONCLUSIONS = ("representations_ok", "irreps_equivalent", "each_irrep_once", "span_ok",
+               "table_recovered", "fourier_recovered")
+MET_LEVEL, MARGIN = 0.98, 0.11  # the README's "hypotheses met" rate, and the allowed shortfall
+MIN_MET = math.ceil((MET_LEVEL - MARGIN) * SEEDS)  # 7 of 8 (ci), 14 of 16 (thorough)
 # thorough: the SmallGroups library (uniform over ids, relabelled) first, then generated groups
 GROUPS = (st.one_of(small_groups(max_order=MAX_ORDER, relabel=True),
                     finite_groups(max_order=MAX_ORDER))
@@ -43,13 +52,17 @@ def train_and_verify(group, seeds=SEEDS, key=0):
 
 
 def failures(report, group):
-    """Seeds that meet the hypotheses but miss a conclusion, with their residuals."""
+    """The counterexamples (``report.counterexample``: a seed meeting the hypotheses and
+    missing a conclusion beyond its tolerance and proven bound, or an irrep twice, or meeting
+    Theorem 17's hypothesis with a wrong table), with their residuals; and every seed meeting
+    the hypotheses but not ``fourier_recovered`` (the README's claim)."""
     bad = []
-    for s in np.flatnonzero(report.hypotheses_met):
+    for s in np.flatnonzero(report.hypotheses_met | report.counterexample):
         missed = [c for c in CONCLUSIONS if not bool(getattr(report, c)[s])]
-        if missed:
+        if missed or report.counterexample[s]:
             bad.append(
-                f"seed {s}: missed {missed}; invariance {report.invariance_defect[s]:.2e}, "
+                f"seed {s}: counterexample {bool(report.counterexample[s])}; "
+                f"missed {missed}; invariance {report.invariance_defect[s]:.2e}, "
                 f"unitarity {report.unitarity_defect[s]:.2e}, homomorphism "
                 f"{report.homomorphism_residual[s]:.2e}, equivalence "
                 f"{report.equivalence_residual[s]:.2e}, span {report.span_residual[s]:.2e}, "
@@ -60,11 +73,14 @@ def failures(report, group):
     return bad
 
 
-@settings(max_examples=40 if THOROUGH else 4,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40 if THOROUGH else 2,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.filter_too_much])
 @given(GROUPS)
 @example(hj.named_group("Q8"))
+@example(hj.named_group("A4"))
 def test_every_network_meeting_the_hypotheses_satisfies_every_conclusion(group):
+    assume(group.order > 1)
     start = time.perf_counter()
     report = train_and_verify(group)
     bad = failures(report, group)
@@ -76,10 +92,10 @@ def test_every_network_meeting_the_hypotheses_satisfies_every_conclusion(group):
           f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
     event(f"order {group.order}")
     assert not bad, "\n".join(bad)
-    # the recipe must make the statement non-vacuous: most seeds meet the hypotheses
-    assert report.hypotheses_met.sum() >= SEEDS // 2, (
-        f"only {report.hypotheses_met.sum()}/{SEEDS} networks met the hypotheses on "
-        f"{group.name}: {np.asarray(group.table).tolist()}")
+    # the recipe must make the statement non-vacuous, at the rate the README reports
+    assert met >= MIN_MET, (
+        f"only {met}/{SEEDS} networks met the hypotheses on {group.name} (the README reports "
+        f"{MET_LEVEL:.0%}; at least {MIN_MET} required): {np.asarray(group.table).tolist()}")
 
 
 def test_negative_control_a_missed_conclusion_is_reported():
@@ -92,3 +108,7 @@ def test_negative_control_a_missed_conclusion_is_reported():
         broken = dataclasses.replace(report, **{conclusion: np.zeros(2, bool)})
         found = failures(broken, g)
         assert len(found) == 3 and conclusion in found[1] and "seed 0" in found[1]
+    # a counterexample flagged by the report is reported even where every verdict reads True
+    flagged = dataclasses.replace(report, counterexample=np.array([False, True]))
+    found = failures(flagged, g)
+    assert len(found) == 2 and "seed 1: counterexample True" in found[1]

@@ -215,7 +215,7 @@ def test_forward_direction(G, seed):
         assert r.surjectivity[s] >= (1 - 1e-9) / 4  # σ_min/σ_rms ≥ 1/cond(A_i) (W_i[e], W_i)
         if s < 4:  # Corollary 11: every hypothesis, unitarity included
             assert r.unitarity_defect[s] <= EXACT and r.hypotheses_met[s]
-            assert r.theorem17_condition[s]
+            assert r.readback_certified[s]
         else:  # Theorem 10 needs no unitarity, but the unitarity hypothesis must fail
             bound = unitarity_lower_bound(As[s], n)
             assert bound >= 3 / n * (1 - 1e-12)

@@ -149,3 +149,6 @@ def test_cli_sweep_on_a_user_table(tmp_path, capsys):
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["order"] == 4 and len(summary["runs"]) == 2
     assert "hypotheses met" in capsys.readouterr().out
+    # the table is read back label for label, with the identity found at label 2
+    assert all(r["hypotheses_met"] and r["table_recovered"] for r in summary["runs"]), (
+        summary["runs"])

@@ -428,7 +428,7 @@ def test_repro8_nan_weights_meet_no_hypothesis_and_no_conclusion(no_debug_nans):
     assert np.isnan(r.invariance_defect) and np.isnan(r.unitarity_defect)
     flags = [f for f in ("hypotheses_met", "invariant", "unitary", "surjective",
                          "representations_ok", "irreps_equivalent", "span_ok",
-                         "table_recovered", "theorem17_condition", "fourier_recovered")
+                         "table_recovered", "readback_certified", "fourier_recovered")
              if getattr(r, f)]
     assert flags == []
 

@@ -11,6 +11,7 @@ import pytest
 import harmonics_jax as hj
 from harmonics_jax.testing import relabel
 from harmonics_jax import verify as hv
+from harmonics_jax.verify import _report
 
 GROUPS = ["C6", "S3", "D4", "Q8", "A4"]
 
@@ -47,7 +48,8 @@ def d3_hand_irreps():
 
 BOOLS = ["hypotheses_met", "invariant", "unitary", "surjective", "irreducible",
          "representations_ok", "irreps_equivalent", "each_irrep_once", "span_ok",
-         "table_recovered", "indicators_match", "theorem17_condition", "fourier_recovered"]
+         "table_recovered", "indicators_match", "readback_certified", "theorem17_hypothesis",
+         "fourier_recovered"]
 
 
 # -- the exact solution passes everything ---------------------------------------------------
@@ -118,13 +120,17 @@ def test_frobenius_schur_indicators_are_read_back(spec, nus):
     r = hv.verify(hv.fourier_weights(G), G)
     assert r.indicators_match and r.frobenius_schur_residual <= 1e-12
     # Negative control: "true" irreps that are real where G's are complex (C4's i^g and
-    # (−i)^g replaced by the sign (−1)^g, still a valid list of representations): the complex
-    # blocks are matched to a real irrep, and the indicators differ by 1.
+    # (−i)^g replaced by the sign (−1)^g, representations but not a set of inequivalent
+    # irreps, which verify refuses: so the kernel is fed directly): the complex blocks are
+    # matched to a real irrep, and the indicators differ by 1.
     if spec == "C3":
         C4 = hj.cyclic(4)
         sign = np.array([1, -1, 1, -1], complex).reshape(4, 1, 1)
-        fake = [np.ones((4, 1, 1), complex), sign, sign, sign]
-        bad = hv.verify(hv.fourier_weights(C4), C4, irreps=fake)
+        fake = tuple(jnp.asarray(x) for x in [np.ones((4, 1, 1), complex), sign, sign, sign])
+        with pytest.raises(ValueError, match="not orthogonal"):
+            hv.verify(hv.fourier_weights(C4), C4, irreps=fake)
+        m = _report._measure_one(hv.fourier_weights(C4), jnp.asarray(C4.table), fake)
+        bad = _report._report(m, hv.Tolerances(), None)
         assert not bad.indicators_match and not bad.fourier_recovered
         assert bad.frobenius_schur_residual == pytest.approx(1.0, abs=1e-12)
 
@@ -186,15 +192,15 @@ def test_invariance_defect_has_no_cancellation_floor():
 
 
 # -- unitarity and surjectivity -------------------------------------------------------------
-def test_unitarity_defect_values_and_non_square_error():
+def test_gram_entry_defect_values_and_non_square_error():
     G = hj.named_group("S3")
     w = hv.fourier_weights(G)
-    assert float(hv.unitarity_defect(w)) <= 1e-13
+    assert float(hv.gram_entry_defect(w)) <= 1e-13
     doubled = tuple(2 * x for x in w)  # F F^† = 4n I  ⇒  L = 3n
-    assert float(hv.unitarity_defect(doubled)) == pytest.approx(3.0)
-    assert float(hv.unitarity_defect(doubled, relative=False)) == pytest.approx(18.0)
+    assert float(hv.gram_entry_defect(doubled)) == pytest.approx(3.0)
+    assert float(hv.gram_entry_defect(doubled, relative=False)) == pytest.approx(18.0)
     with pytest.raises(ValueError, match=r"6 × 10 .*not square"):
-        hv.unitarity_defect(w + (w[2],))
+        hv.gram_entry_defect(w + (w[2],))
 
 
 def test_singular_A_is_flagged_as_not_surjective(key):
@@ -230,6 +236,9 @@ def test_reducible_block_is_flagged(key):
     assert not r.irreducible and r.irreducibility_residual == pytest.approx(1.0)
     assert not r.surjective  # the map W_i has rank 2 < 4
     assert not r.irreps_equivalent and not r.span_ok and not r.fourier_recovered
+    # W_i[e] = V I V^† is invertible: only the map W_i (rank 2 < 4) shows the defect
+    margins = np.asarray(hv.surjectivity(hv.fourier_weights(G, [rho[0], rho[1], red]), G))
+    assert margins[2] <= 1e-12 and margins[:2].min() == pytest.approx(1.0)
 
 
 def test_span_fails_for_mixed_isotypic_components():
@@ -285,7 +294,7 @@ def test_relabelled_weights_do_not_recover_the_table():
 
 
 # -- Theorem 17 -----------------------------------------------------------------------------
-def test_theorem17_condition_implies_recovery(key):
+def test_readback_certified_implies_recovery(key):
     G = hj.named_group("D4")
     w = hv.fourier_weights(G)
     n = G.order
@@ -297,12 +306,12 @@ def test_theorem17_condition_implies_recovery(key):
         assert np.all(r.separation <= r.min_slice_distance + 1e-9)
         np.testing.assert_allclose(r.separation**2, np.maximum(2 * n - 4 * r.normalised_L, 0),
                                    rtol=1e-9, atol=1e-9)
-        assert np.all(r.table_recovered[r.theorem17_condition])  # the theorem
-        seen += r.theorem17_condition.tolist()
+        assert np.all(r.table_recovered[r.readback_certified])  # the theorem
+        seen += r.readback_certified.tolist()
     assert seen[0] and not seen[-1]
     m = hv.theorem17_margins(tuple(x[-1] for x in batch), G)
     assert float(m.worst_product_distance) == pytest.approx(r.worst_product_distance[-1])
-    assert bool(m.condition) == bool(r.theorem17_condition[-1])
+    assert bool(m.condition) == bool(r.readback_certified[-1])
 
 
 # -- batching, vmap, recompilation ----------------------------------------------------------
@@ -379,3 +388,174 @@ def test_bad_input_raises_clear_errors(unchecked):
         hv.verify(w, G, irreps=rho[:2])
     with pytest.raises(ValueError, match=r"A\[2\] must have shape \(2, 2\)"):
         hv.fourier_weights(G, A=[None, None, np.eye(3)])
+
+
+# -- closed forms and the verdict's wiring (each kills a named mutant of tools/mutants.py) ---
+def test_verify_reports_closed_form_defects():
+    """S3 with t added to the trivial block's identity slice (w = 1 + t at e, 1 elsewhere).
+    Invariance: for g ≠ e, rows and columns e and g⁻¹ of w wᴴ change, so the numerator is
+    D² = 4(n − 2)t² + 2((1+t)² − 1)², 0 at g = e; the denominator is 2(n − 1 + (1+t)²)² +
+    Σ_{i≥1} 2n²d_i; verify reports the max over g (the mean is (n−1)/n of it).  Unitarity:
+    (FF^† − nI) has 2t + t² at (e, e) and t at (e, q), so L/n = (2t + t²)/n."""
+    G = hj.named_group("S3")
+    n, t = G.order, 0.05
+    w = list(hv.fourier_weights(G))
+    w[0] = w[0].at[G.identity].add(t)
+    r = hv.verify(tuple(w), G)
+    num = 4 * (n - 2) * t**2 + 2 * ((1 + t) ** 2 - 1) ** 2
+    den = 2 * (n - 1 + (1 + t) ** 2) ** 2 + 2 * n**2 * (1 + 2)
+    assert r.invariance_defect == pytest.approx(np.sqrt(num / den), rel=1e-9)
+    assert r.gram_entry_defect == pytest.approx((2 * t + t**2) / n, rel=1e-9)
+    zero = tuple(jnp.zeros_like(x) for x in w)  # 0/0: a zero network is invariant
+    assert float(hv.invariance_defect(zero, G)) == 0.0
+    # The 2-dim block as A ρ^† with A = diag(2, 1): still exactly invariant (no numerator),
+    # but its two denominator terms differ: ‖Σ_k W_kW_k^†‖² = n²‖AA^†‖² = 17n² and
+    # ‖Σ_k W_k^†W_k‖² = n²(tr A^†A)²/d = 12.5n² (Schur).
+    w[2] = jnp.einsum("ab,gbc->gac", jnp.diag(jnp.array([2.0, 1.0])) + 0j,
+                      hv.fourier_weights(G)[2])
+    den2 = 2 * (n - 1 + (1 + t) ** 2) ** 2 + 2 * n**2 + n**2 * (17 + 12.5)
+    assert float(hv.invariance_defect(tuple(w), G)) == pytest.approx(np.sqrt(num / den2),
+                                                                      rel=1e-9)
+
+
+def test_user_tolerances_change_each_verdict(key):
+    """Each Tolerances field moves its own verdict, in verify and verify_batched.  A
+    conclusion's tolerance is tested on a network that is not granted its stability bound
+    (the invariance tolerance set below its defect, so the hypotheses are not met): with the
+    hypotheses met, a residual within its proven bound passes whatever the tolerance."""
+    G = hj.named_group("S3")
+    w = noise(key, hv.fourier_weights(G), 1e-4)
+    r = hv.verify(w, G)
+    assert r.invariant and r.unitary and r.fourier_recovered
+    ungranted = {"invariance": r.invariance_defect / 2}
+    hypotheses = ("invariant", "unitary", "surjective")
+    conclusions = ("span_ok", "irreps_equivalent", "representations_ok")
+    for name, verdict, value, extra in [
+            ("invariance", "invariant", r.invariance_defect / 2, {}),
+            ("unitarity", "unitary", r.unitarity_defect / 2, {}),
+            ("surjectivity", "surjective", 1.5, {}),
+            ("span", "span_ok", r.span_residual / 2, ungranted),
+            ("equivalence", "irreps_equivalent", r.equivalence_residual / 2, ungranted),
+            ("representation", "representations_ok", r.homomorphism_residual / 2, ungranted)]:
+        tol = hv.Tolerances(**{name: value}, **extra)
+        single = hv.verify(w, G, tolerances=tol)
+        batched = hv.verify_batched(tuple(x[None] for x in w), G, tolerances=tol)
+        assert getattr(single, verdict) is False and not getattr(batched, verdict)[0], name
+        group = hypotheses if verdict in hypotheses else conclusions
+        others = [v for v in group if v != verdict]
+        assert all(getattr(single, v) for v in others), (name, single)
+        if extra:  # the same tolerance with the hypotheses met: the bound grants it
+            granted = hv.verify(w, G, tolerances=hv.Tolerances(**{name: value}))
+            assert getattr(granted, verdict) and not granted.counterexample, name
+
+
+def test_every_conclusion_enters_fourier_recovered_and_every_hypothesis_hypotheses_met():
+    """The verdict's wiring on a measurement of the exact weights with one number spoiled."""
+    G = hj.named_group("S3")
+    w = hv.fourier_weights(G)
+    m = _report._measure_one(w, jnp.asarray(G.table), tuple(jnp.asarray(x) for x in
+                                                              hj.irreps(G)))
+    tol = hv.Tolerances()
+    r = _report._report(dict(m), tol, None)
+    assert r.fourier_recovered and not r.counterexample
+    residuals = ("homomorphism", "representation_unitarity", "irreducibility", "equivalence",
+                 "span")
+    spoil = {**{f"{x}_residual": 1.0 for x in residuals}, "each_irrep_once": False,
+             "table_errors": 1}
+    for field, value in spoil.items():
+        beyond = {field.replace("_residual", "_beyond_bound"): jnp.asarray(value)} \
+            if field.endswith("_residual") else {}
+        r = _report._report({**m, field: jnp.asarray(value), **beyond}, tol, None)
+        assert r.hypotheses_met and not r.fourier_recovered, field
+        # a missed conclusion is a counterexample; a wrong table only under Theorem 17's
+        # hypothesis (which the exact weights meet)
+        assert r.counterexample, field
+        if field.endswith("_residual"):
+            # within its proven bound (beyond_bound 0) a residual above the tolerance passes,
+            # but only for a network meeting the hypotheses
+            r = _report._report({**m, field: jnp.asarray(value)}, tol, None)
+            assert r.fourier_recovered and not r.counterexample, field
+            r = _report._report({**m, field: jnp.asarray(value), "surjectivity": jnp.asarray(0.0)},
+                                tol, None)
+            assert not r.hypotheses_met and not r.fourier_recovered, field
+            assert not r.counterexample, field
+    r = _report._report({**m, "table_errors": jnp.asarray(1),
+                         "theorem17_hypothesis": jnp.asarray(False)}, tol, None)
+    assert not r.fourier_recovered and not r.counterexample  # no theorem promises the table
+    for field, value in {"invariance_defect": 1.0, "unitarity_defect": 1.0,
+                         "surjectivity": 0.0}.items():
+        r = _report._report({**m, field: jnp.asarray(value)}, tol, None)
+        assert not r.hypotheses_met and r.fourier_recovered, field
+
+
+def test_verify_judges_unitarity_in_operator_norm():
+    """S3 with the trivial block scaled by √1.005: F^†F/n has eigenvalue 1.005 on the trivial
+    column (orthogonal to the others), so ‖F^†F/n − I‖₂ = 0.005 > 1e-3, while FF^† − nI is
+    0.005 in every entry and L/n = 0.005/6 = 8.3e-4 ≤ 1e-3 (the entrywise judgement passes
+    it).  verify must judge the operator norm."""
+    G = hj.named_group("S3")
+    w = list(hv.fourier_weights(G))
+    w[0] = w[0] * np.sqrt(1.005)
+    r = hv.verify(tuple(w), G)
+    assert r.unitarity_defect == pytest.approx(0.005, rel=1e-6)
+    assert r.gram_entry_defect == pytest.approx(0.005 / 6, rel=1e-6)
+    assert not r.unitary and not r.hypotheses_met and r.invariant and r.surjective
+    assert hv.verify(tuple(w), G, tolerances=hv.Tolerances(unitarity=0.01)).hypotheses_met
+
+
+def test_a_residual_within_its_bound_is_no_counterexample():
+    """The per-block judgement on S3 (block dims 1, 1, 2) with hand-set residuals and bounds:
+    a residual above the tolerance but within a valid bound is not counted; a block without
+    a bound (inf), or with a bound at or above the residual's largest possible value (2 for
+    equivalence: it says nothing), must meet the tolerance."""
+    from types import SimpleNamespace
+
+    G = hj.named_group("S3")
+    w = hv.fourier_weights(G)
+    ctx = _report._Context(w, jnp.asarray(G.table), tuple(jnp.asarray(x) for x in hj.irreps(G)))
+
+    def judged(res, bnd):
+        ctx.__dict__["stability"] = SimpleNamespace(
+            residuals=SimpleNamespace(equivalence=jnp.asarray(res)),
+            bounds=SimpleNamespace(equivalence=jnp.asarray(bnd)))
+        return float(ctx.beyond_bound("equivalence")), float(ctx.bound("equivalence"))
+
+    # block 0 within its bound, block 1 without one, block 2's bound vacuous (2.5 ≥ 2)
+    assert judged([0.02, 0.001, 0.5], [0.05, np.inf, 2.5]) == (0.5, np.inf)
+    assert judged([0.02, 0.001, 0.001], [0.05, np.inf, 2.5]) == (0.001, 0.05)
+    assert judged([0.02, 0.0, 0.0], [0.05, np.inf, 1.5]) == (0.0, 0.05)
+
+
+def test_blocks_in_another_order_are_each_irrep_once():
+    G = hj.named_group("S3")
+    rho = hj.irreps(G)
+    r = hv.verify(hv.fourier_weights(G, [rho[1], rho[0], rho[2]]), G)
+    assert r.matched_irreps == (1, 0, 2) and r.each_irrep_once and r.fourier_recovered
+
+
+def test_rank_deficient_block_inside_the_isotypic_subspace_fails_span():
+    """A rank-1 A on S3's 2-dim block: the weights' columns lie inside the isotypic subspace
+    but span only 2 of its 4 dimensions, so the span conclusion fails (residual 1)."""
+    G = hj.named_group("S3")
+    A = [None, None, np.array([[1.0, 2.0], [0.5, 1.0]])]
+    spans = np.asarray(hv.span_residual(hv.fourier_weights(G, A=A), G))
+    assert spans[2] == 1.0 and spans[:2].max() < 1e-12
+    loose = hv.Tolerances(unitarity=100.0)  # unitarity waved through: surjectivity decides
+    assert not bool(hv.hypotheses_met(hv.fourier_weights(G, A=A), G, loose))
+    assert bool(hv.hypotheses_met(hv.fourier_weights(G), G, loose))
+
+
+def test_readback_certificate_closed_form():
+    """C2 with 1 added to the trivial block's identity slice: normalised, that block is
+    (1, a = 1/2), so L̂ = 1 − a² = 3/4, separation √(2n − 4L̂) = 1 and the worst product
+    distance |a² − 1| = 3/4, which lies between separation/2 and separation: the
+    certificate fails (a doubled constant would pass it); the table is still read back."""
+    G = hj.named_group("C2")
+    w = list(hv.fourier_weights(G))
+    w[0] = w[0].at[G.identity].add(1.0)
+    m = hv.theorem17_margins(tuple(w), G)
+    assert float(m.normalised_L) == pytest.approx(0.75, rel=1e-12)
+    assert float(m.separation) == pytest.approx(1.0, rel=1e-12)
+    assert float(m.worst_product_distance) == pytest.approx(0.75, rel=1e-12)
+    assert not bool(m.condition)
+    np.testing.assert_array_equal(np.asarray(hv.recover_table(tuple(w), G)), G.table)

@@ -55,7 +55,7 @@ from .._group import FiniteGroup
 from .._irreps import irrep_dims
 from ..models import (SpectralWeights, power_spectral_apply, random_unitary_matrix,
                       sample_orbit_pairs, unitarity_penalty)
-from ..verify import invariance_defect, recover_table, unitarity_defect
+from ..verify import gram_entry_defect, invariance_defect, recover_table
 
 __all__ = ["PaperRecipe", "PaperRunScores", "train_paper_recipe", "score_paper_runs",
            "table_up_to_relabelling"]
@@ -295,7 +295,7 @@ def score_paper_runs(F: Complex[ArrayLike, "*b n n"], group: FiniteGroup) -> Pap
 
     def one(f):
         W = SpectralWeights(f, dims)
-        return recover_table(W, group), invariance_defect(W, group), unitarity_defect(W)
+        return recover_table(W, group), invariance_defect(W, group), gram_entry_defect(W)
 
     tables, inv, uni = jax.vmap(one)(flat)
     tables = np.asarray(tables)

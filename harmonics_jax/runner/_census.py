@@ -169,6 +169,7 @@ def _group_record(gap_id: tuple[int, int], report: VerificationReport, spec: dic
         "order": order, "irrep_dims": list(irrep_dims(group)), "seeds": int(met.size),
         "met": int(met.sum()), "all_conclusions": int((met & ok).sum()),
         "table_recovered": int(np.asarray(report.table_recovered, bool).sum()),
+        "counterexamples": int(np.asarray(report.counterexample, bool).sum()),
     }
     rec["median_invariance_defect"] = _median(np.asarray(report.invariance_defect))
     rec["median_unitarity_defect"] = _median(np.asarray(report.unitarity_defect))

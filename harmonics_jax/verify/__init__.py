@@ -16,7 +16,7 @@ from ._fields import Kind as Kind
 from ._fourier_weights import fourier_weights as fourier_weights
 from ._hypotheses import invariance_defect as invariance_defect
 from ._hypotheses import surjectivity as surjectivity
-from ._hypotheses import unitarity_defect as unitarity_defect
+from ._hypotheses import gram_entry_defect as gram_entry_defect
 from ._read import read_table as read_table
 from ._recovery import IrrepMatch as IrrepMatch
 from ._recovery import RecoveredIrreps as RecoveredIrreps
@@ -29,14 +29,25 @@ from ._report import hypotheses_met as hypotheses_met
 from ._report import trace_counts as trace_counts
 from ._report import verify as verify
 from ._report import verify_batched as verify_batched
+from ._stability import Conclusions as Conclusions
+from ._stability import Conditioning as Conditioning
+from ._stability import ProcrustesIrreps as ProcrustesIrreps
+from ._stability import StabilityReport as StabilityReport
+from ._stability import conclusion_bounds as conclusion_bounds
+from ._stability import procrustes_irreps as procrustes_irreps
+from ._stability import unitarity_defect as unitarity_defect
 from ._table import Theorem17Margins as Theorem17Margins
 from ._table import recover_table as recover_table
 from ._table import theorem17_margins as theorem17_margins
+from ._theorem17 import Theorem17Hypothesis as Theorem17Hypothesis
+from ._theorem17 import theorem17_hypothesis as theorem17_hypothesis
 
 __all__ = [
-    "Column", "IrrepMatch", "Kind", "RecoveredIrreps", "Theorem17Margins", "Tolerances",
-    "VerificationReport", "fourier_weights", "hypotheses_met", "invariance_defect",
-    "match_irreps", "read_table", "recover_irreps", "recover_table", "span_residual",
-    "surjectivity", "theorem17_margins", "trace_counts", "unitarity_defect", "verify",
+    "Column", "Conclusions", "Conditioning", "IrrepMatch", "Kind", "ProcrustesIrreps",
+    "RecoveredIrreps", "StabilityReport", "Theorem17Hypothesis", "Theorem17Margins",
+    "Tolerances", "VerificationReport", "conclusion_bounds", "fourier_weights",
+    "gram_entry_defect", "hypotheses_met", "invariance_defect", "match_irreps",
+    "procrustes_irreps", "read_table", "recover_irreps", "recover_table", "span_residual", "surjectivity",
+    "theorem17_hypothesis", "theorem17_margins", "trace_counts", "unitarity_defect", "verify",
     "verify_batched",
 ]

@@ -8,7 +8,15 @@ Three sorts of field:
 * :func:`check`: a verdict ``value <op> tolerance`` on measured fields, decided in NumPy
   after the kernel ran (so changing a tolerance never recompiles);
 * :func:`aggregate`: the AND of every verdict of some kinds (``hypotheses_met``,
-  ``fourier_recovered``).
+  ``fourier_recovered``);
+* :func:`derived`: a boolean computed in NumPy from the verdicts and measured values by a
+  rule (``counterexample``); not a verdict, so it enters no aggregate.
+
+A check with ``given`` is judged by the stability bound (CONVENTIONS "Stability bound"):
+each field ``x`` in ``of`` holds when ``x <= tolerance``, or when the verdict ``given``
+(``hypotheses_met``) holds and ``x_beyond_bound <= tolerance`` (``x`` without its suffix
+``_residual``), ``x_beyond_bound`` being the
+largest residual among the blocks whose residual exceeds its proven bound.
 
 Everything else (the :class:`~harmonics_jax.verify.Tolerances` class, the booleans, the
 runner's per-network records in ``summary.json`` and the CLI columns) is read back from these
@@ -26,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Kind", "Tolerance", "Column", "measured", "check", "aggregate", "declared",
-           "make_tolerances"]
+__all__ = ["Kind", "Tolerance", "Column", "measured", "check", "aggregate", "derived",
+           "declared", "make_tolerances"]
 
 
 class Kind(str, enum.Enum):
@@ -88,15 +96,19 @@ def measured(meaning: str, *, kind: Kind, compute: Callable, summary: bool = Fal
 
 def check(meaning: str, *, kind: Kind, of: str | tuple[str, ...], op: str,
           tolerance: Tolerance | None = None, exact: int | float | None = None,
-          summary: bool = False, column: Column | None = None) -> Any:
+          given: str | None = None, summary: bool = False,
+          column: Column | None = None) -> Any:
     """A verdict: every field in ``of`` satisfies ``value <op> threshold``, the threshold being
-    the ``tolerance`` (a field of :class:`Tolerances`) or the ``exact`` value."""
-    if op not in _OPS or (tolerance is None) == (exact is None):
-        raise ValueError(f"check: op {op!r} must be one of {sorted(_OPS)} and exactly one of "
-                         "tolerance and exact given")
+    the ``tolerance`` (a field of :class:`Tolerances`) or the ``exact`` value.  With ``given``
+    (an aggregate's name; ``op`` must be ``"<="``), a field may instead be within its proven
+    bound: ``value <= threshold or (given and value_beyond_bound <= threshold)``."""
+    if op not in _OPS or (tolerance is None) == (exact is None) or (given and op != "<="):
+        raise ValueError(f"check: op {op!r} must be one of {sorted(_OPS)} ('<=' with given), "
+                         "and exactly one of tolerance and exact given")
     of = (of,) if isinstance(of, str) else tuple(of)
     return dataclasses.field(metadata=_meta(meaning, kind, "check", summary, column, of=of,
-                                            op=op, tolerance=tolerance, exact=exact))
+                                            op=op, tolerance=tolerance, exact=exact,
+                                            given=given))
 
 
 def aggregate(meaning: str, *, kinds: tuple[Kind, ...], summary: bool = False,
@@ -104,6 +116,14 @@ def aggregate(meaning: str, *, kinds: tuple[Kind, ...], summary: bool = False,
     """The AND of every verdict (checks and verdict booleans) of the given kinds."""
     return dataclasses.field(metadata=_meta(meaning, Kind(kinds[0]), "aggregate", summary,
                                             column, kinds=tuple(Kind(k) for k in kinds)))
+
+
+def derived(meaning: str, *, kind: Kind, rule: Callable[[dict], Any], summary: bool = False,
+            column: Column | None = None) -> Any:
+    """A boolean ``rule(v)`` of the verdicts and measured values ``v`` (by field name),
+    decided after every check and aggregate; not itself a verdict."""
+    return dataclasses.field(metadata=_meta(meaning, kind, "derived", summary, column,
+                                            rule=rule))
 
 
 def declared(cls) -> list[dataclasses.Field]:
@@ -117,29 +137,53 @@ def is_verdict(f: dataclasses.Field) -> bool:
 
 
 def decide(fields: list[dataclasses.Field], values: dict, tolerances: object, xp=np) -> dict:
-    """The checks and aggregates, from the measured ``values`` (NumPy or jax.numpy arrays)."""
-    out = {}
-    for f in fields:
+    """The checks, aggregates and derived fields, from the measured ``values`` (NumPy or
+    jax.numpy arrays).  Order: plain checks; the aggregates they complete (e.g.
+    ``hypotheses_met``); the checks ``given`` such an aggregate; the remaining aggregates;
+    the derived fields."""
+    out: dict = {}
+
+    def judge(f: dataclasses.Field) -> None:
         m = f.metadata
-        if m["role"] != "check":
-            continue
         threshold = m["exact"] if m["tolerance"] is None else getattr(tolerances,
                                                                       m["tolerance"].name)
         ok = None
         for name in m["of"]:
             hit = _OPS[m["op"]](values[name], threshold)
+            if m["given"]:
+                beyond = values[name.removesuffix("_residual") + "_beyond_bound"]
+                hit = hit | (out[m["given"]] & (beyond <= threshold))
             ok = hit if ok is None else ok & hit
         out[f.name] = ok
+
+    def parts(f: dataclasses.Field) -> list:
+        return [g for g in fields if is_verdict(g) and g.metadata["kind"] in f.metadata["kinds"]]
+
+    def aggregate_ready() -> None:
+        for f in fields:
+            if f.metadata["role"] != "aggregate" or f.name in out:
+                continue
+            ps = parts(f)
+            if any(g.metadata["role"] == "check" and g.name not in out for g in ps):
+                continue
+            vals = [out[g.name] if g.metadata["role"] == "check" else values[g.name] for g in ps]
+            ok = vals[0]
+            for v in vals[1:]:
+                ok = ok & v
+            out[f.name] = xp.asarray(ok)
+
+    checks = [f for f in fields if f.metadata["role"] == "check"]
+    for f in checks:
+        if not f.metadata["given"]:
+            judge(f)
+    aggregate_ready()
+    for f in checks:
+        if f.metadata["given"]:
+            judge(f)
+    aggregate_ready()
     for f in fields:
-        m = f.metadata
-        if m["role"] != "aggregate":
-            continue
-        parts = [out[g.name] if g.metadata["role"] == "check" else values[g.name]
-                 for g in fields if is_verdict(g) and g.metadata["kind"] in m["kinds"]]
-        ok = parts[0]
-        for p in parts[1:]:
-            ok = ok & p
-        out[f.name] = xp.asarray(ok)
+        if f.metadata["role"] == "derived":
+            out[f.name] = xp.asarray(f.metadata["rule"]({**values, **out}))
     return out
 
 

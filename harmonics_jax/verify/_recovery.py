@@ -25,6 +25,7 @@ from .._core._linalg import dag as _dag
 from .._core._linalg import inverse, mgs_qr, polar_unitary, singular_values
 from .._group import FiniteGroup, identity_label
 from ..models import SpectralWeights
+from ._blocks import irreps_by_dimension, per_block
 from ._validate import as_irreps, as_weights, check_group
 
 __all__ = ["RecoveredIrreps", "IrrepMatch", "recover_irreps", "match_irreps",
@@ -51,24 +52,25 @@ def products(rho: Array) -> Array:
     return jnp.transpose(prod, (0, 2, 1, 3))
 
 
+def _recover_block(w: Array, e: Array, table: Array) -> dict:
+    n, d = w.shape[0], w.shape[-1]
+    rho = _dag(jnp.matmul(inverse(w[e]), w, precision=_HI))
+    prod = products(rho)
+    gram = jnp.matmul(rho, _dag(rho), precision=_HI) - jnp.eye(d, dtype=rho.dtype)
+    chi = jnp.trace(rho, axis1=-2, axis2=-1)
+    return dict(rho=rho, prod=prod,
+                hom=jnp.max(jnp.linalg.norm(prod - rho[table], axis=(-2, -1))) / jnp.sqrt(d),
+                uni=jnp.max(jnp.linalg.norm(gram, axis=(-2, -1))) / jnp.sqrt(d),
+                irr=jnp.sum(chi.real**2 + chi.imag**2) / n - 1)
+
+
 @jax.jit
 def recover_with_products(weights: tuple[Array, ...],
                           table: Array) -> tuple[RecoveredIrreps, list[Array]]:
-    e = identity_label(table)
-    rhos, prods, hom, uni, irr = [], [], [], [], []
-    for w in weights:
-        n, d = w.shape[0], w.shape[-1]
-        rho = _dag(jnp.matmul(inverse(w[e]), w, precision=_HI))
-        prod = products(rho)
-        hom.append(jnp.max(jnp.linalg.norm(prod - rho[table], axis=(-2, -1))) / jnp.sqrt(d))
-        gram = jnp.matmul(rho, _dag(rho), precision=_HI) - jnp.eye(d, dtype=rho.dtype)
-        uni.append(jnp.max(jnp.linalg.norm(gram, axis=(-2, -1))) / jnp.sqrt(d))
-        chi = jnp.trace(rho, axis1=-2, axis2=-1)
-        irr.append(jnp.sum(chi.real**2 + chi.imag**2) / n - 1)
-        rhos.append(rho)
-        prods.append(prod)
-    rec = RecoveredIrreps(tuple(rhos), jnp.stack(hom), jnp.stack(uni), jnp.stack(irr))
-    return rec, prods
+    out = per_block(_recover_block, weights, identity_label(table), table)
+    rec = RecoveredIrreps(out.scattered(lambda o: o["rho"]), out.gathered(lambda o: o["hom"]),
+                          out.gathered(lambda o: o["uni"]), out.gathered(lambda o: o["irr"]))
+    return rec, list(out.scattered(lambda o: o["prod"]))
 
 
 def recover_kernel(weights: tuple[Array, ...], table: Array) -> RecoveredIrreps:
@@ -106,40 +108,52 @@ class IrrepMatch(NamedTuple):
     residual: Array  # (k,)
 
 
+def best_intertwiner(rho: Array, true: Array) -> Array:
+    """T = (1/n) Σ_g ρ_i(g) E_jk ρ(g)^† for the matrix unit E_jk that makes ‖T‖_F largest.
+    T intertwines exactly when ρ_i is a representation (ρ_i(h) T = T ρ(h)); for ρ_i = VρV^†
+    it is V conj(V_jk)/d, so σ_min(T) ≥ d^{-3/2} for the best (j, k)."""
+    n, d = rho.shape[0], rho.shape[-1]
+    t = jnp.einsum("gaj,gbk->jkab", rho, jnp.conj(true), precision=_HI).reshape(d * d, d, d)
+    pick = jnp.argmax(jnp.sum(t.real**2 + t.imag**2, axis=(1, 2)))
+    return t[pick] / n
+
+
+def _match_block(rho: Array, labels: Array, cands: Array) -> tuple[Array, ...]:
+    """Match one block against the true irreps of its dimension (labels, stack ``cands``)."""
+    d = rho.shape[-1]
+    chi = jnp.trace(rho, axis1=-2, axis2=-1)
+    delta = chi[None] - jnp.trace(cands, axis1=-2, axis2=-1)
+    rms = jnp.sqrt(jnp.mean(delta.real**2 + delta.imag**2, axis=1))
+    best = jnp.argmin(rms)
+    true = cands[best]
+    u = polar_unitary(best_intertwiner(rho, true))
+    conj_true = jnp.matmul(jnp.matmul(u, true, precision=_HI), _dag(u), precision=_HI)
+    # U must be unitary: the polar factor of a vanishing intertwiner (a zero block) is 0,
+    # and 0 = 0·ρ·0^† would otherwise pass as "equivalent".
+    not_unitary = jnp.linalg.norm(jnp.matmul(u, _dag(u), precision=_HI)
+                                  - jnp.eye(d, dtype=u.dtype))
+    res = jnp.maximum(jnp.max(jnp.linalg.norm(rho - conj_true, axis=(-2, -1))),
+                      not_unitary) / jnp.sqrt(d)
+    return labels[best], rms[best], u, res
+
+
+def _unmatched_block(rho: Array) -> tuple[Array, ...]:
+    d, real = rho.shape[-1], rho.real.dtype
+    return (jnp.array(-1, jnp.int32), jnp.array(jnp.inf, real), jnp.zeros((d, d), rho.dtype),
+            jnp.array(jnp.inf, real))
+
+
 @jax.jit
 def match_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...]) -> IrrepMatch:
-    chis_true = jnp.stack([jnp.trace(r, axis1=-2, axis2=-1) for r in irreps])  # (K, n)
-    dims_true = [r.shape[-1] for r in irreps]
-    matched, dist, inter, res = [], [], [], []
-    for rho in rhos:
+    by_dim = irreps_by_dimension(irreps)
+
+    def one(rho):
         d = rho.shape[-1]
-        cands = [c for c, dc in enumerate(dims_true) if dc == d]
-        if not cands:
-            matched.append(jnp.array(-1))
-            dist.append(jnp.array(jnp.inf, dtype=rho.real.dtype))
-            inter.append(jnp.zeros((d, d), rho.dtype))
-            res.append(jnp.array(jnp.inf, dtype=rho.real.dtype))
-            continue
-        chi = jnp.trace(rho, axis1=-2, axis2=-1)
-        delta = chi[None] - chis_true[jnp.array(cands)]
-        rms = jnp.sqrt(jnp.mean(delta.real**2 + delta.imag**2, axis=1))
-        best = jnp.argmin(rms)
-        true = jnp.stack([irreps[c] for c in cands])[best]
-        # T[j,k] = Σ_g ρ_i(g) E_jk ρ(g)^† intertwines (ρ_i T = T ρ); take the largest one.
-        t = jnp.einsum("gaj,gbk->jkab", rho, jnp.conj(true), precision=_HI).reshape(d * d, d, d)
-        pick = jnp.argmax(jnp.sum(t.real**2 + t.imag**2, axis=(1, 2)))
-        u = polar_unitary(t[pick])
-        conj_true = jnp.matmul(jnp.matmul(u, true, precision=_HI), _dag(u), precision=_HI)
-        matched.append(jnp.array(cands)[best])
-        dist.append(rms[best])
-        inter.append(u)
-        # U must be unitary: the polar factor of a vanishing intertwiner (a zero block) is 0,
-        # and 0 = 0·ρ·0^† would otherwise pass as "equivalent".
-        not_unitary = jnp.linalg.norm(jnp.matmul(u, _dag(u), precision=_HI)
-                                      - jnp.eye(d, dtype=u.dtype))
-        res.append(jnp.maximum(
-            jnp.max(jnp.linalg.norm(rho - conj_true, axis=(-2, -1))), not_unitary) / jnp.sqrt(d))
-    return IrrepMatch(jnp.stack(matched), jnp.stack(dist), tuple(inter), jnp.stack(res))
+        return _match_block(rho, *by_dim[d]) if d in by_dim else _unmatched_block(rho)
+
+    out = per_block(one, rhos)
+    return IrrepMatch(out.gathered(lambda o: o[0]), out.gathered(lambda o: o[1]),
+                      out.scattered(lambda o: o[2]), out.gathered(lambda o: o[3]))
 
 
 def match_irreps(
@@ -164,28 +178,28 @@ def match_irreps(
     return match_kernel(rho, true)
 
 
+def _span_block(w: Array, matched: Array, labels: Array, cands: Array) -> Array:
+    n, d = w.shape[0], w.shape[-1]
+    true = cands[jnp.argmax(labels == matched)]
+    q_w, _, full_rank = mgs_qr(w.reshape(n, d * d))
+    # orthonormal basis of the ρ-isotypic subspace: √(d/n)·conj(ρ(g)_jk) (Schur)
+    basis = jnp.sqrt(d / n) * jnp.conj(true).reshape(n, d * d)
+    resid = q_w - jnp.matmul(basis, jnp.matmul(_dag(basis), q_w, precision=_HI), precision=_HI)
+    sin = singular_values(resid)[0]
+    # a span of dimension < d² cannot equal the isotypic subspace: report 90°
+    return jnp.where(full_rank, jnp.clip(sin, 0.0, 1.0), 1.0)
+
+
 @jax.jit
 def span_kernel(weights: tuple[Array, ...], irreps: tuple[Array, ...],
                 matched: Array) -> Array:
-    dims_true = [r.shape[-1] for r in irreps]
-    out = []
-    for i, w in enumerate(weights):
-        n, d = w.shape[0], w.shape[-1]
-        cands = [c for c, dc in enumerate(dims_true) if dc == d]
-        if not cands:
-            out.append(jnp.array(1.0, dtype=w.real.dtype))
-            continue
-        pos = jnp.argmax(jnp.array(cands) == matched[i])
-        true = jnp.stack([irreps[c] for c in cands])[pos]
-        q_w, _, full_rank = mgs_qr(w.reshape(n, d * d))
-        # orthonormal basis of the ρ-isotypic subspace: √(d/n)·conj(ρ(g)_jk) (Schur)
-        basis = jnp.sqrt(d / n) * jnp.conj(true).reshape(n, d * d)
-        resid = q_w - jnp.matmul(basis, jnp.matmul(_dag(basis), q_w, precision=_HI),
-                                 precision=_HI)
-        sin = singular_values(resid)[0]
-        # a span of dimension < d² cannot equal the isotypic subspace: report 90°
-        out.append(jnp.where(full_rank, jnp.clip(sin, 0.0, 1.0), 1.0))
-    return jnp.stack(out)
+    by_dim = irreps_by_dimension(irreps)
+
+    def one(w, m):
+        d = w.shape[-1]
+        return _span_block(w, m, *by_dim[d]) if d in by_dim else jnp.array(1.0, w.real.dtype)
+
+    return per_block(one, weights, extra=(matched,)).gathered()
 
 
 def span_residual(
@@ -197,7 +211,11 @@ def span_residual(
     d_i²-dimensional left singular subspace of the n × d_i² matrix) and the isotypic subspace
     span{g ↦ conj(ρ(g)_{jk})} of the matched true irrep ρ (``matched`` defaults to
     :func:`match_irreps` of the recovered irreps).  0 for the Fourier weights; 1 when no irrep
-    has the block's dimension.  A rank-deficient W_i is flagged by :func:`surjectivity`.
+    has the block's dimension or W_i has rank < d_i² (flagged by :func:`surjectivity` too).
+
+    A necessary condition, not a conclusion: W_i[g] = conj(ρ(g)) for a d ≥ 2 irrep of a
+    non-abelian group spans exactly these coefficients (residual 0) but is not invariant
+    (W[gk] = W[g]W[k] is a left translate); see CONVENTIONS.md.
 
     >>> import harmonics_jax as hj
     >>> from harmonics_jax.verify import fourier_weights
@@ -225,8 +243,9 @@ def frobenius_schur_kernel(rhos: tuple[Array, ...], irreps: tuple[Array, ...],
         return jnp.mean(jnp.einsum("gjk,gkj->g", r, r, precision=_HI))
 
     nu_true = jnp.stack([nu(r) for r in irreps])
-    out = []
-    for i, rho in enumerate(rhos):
-        gap = jnp.abs(nu(rho) - nu_true[jnp.maximum(matched[i], 0)])
-        out.append(jnp.where(matched[i] >= 0, gap, jnp.inf))
-    return jnp.stack(out)
+
+    def one(rho, m):
+        gap = jnp.abs(nu(rho) - nu_true[jnp.maximum(m, 0)])
+        return jnp.where(m >= 0, gap, jnp.inf)
+
+    return per_block(one, rhos, extra=(matched,)).gathered()

@@ -25,6 +25,7 @@ from jaxtyping import Array, Int, Shaped
 
 from .._group import FiniteGroup
 from ..models import SpectralWeights
+from ._blocks import dimension_index
 from ._recovery import products, recover_kernel
 from ._validate import as_weights, check_group
 
@@ -33,22 +34,28 @@ __all__ = ["recover_table", "Theorem17Margins", "theorem17_margins"]
 _HI = jax.lax.Precision.HIGHEST
 
 
-def _products(rhos: tuple[Array, ...]) -> list[Array]:
-    return [products(r) for r in rhos]
+def _grouped(rhos: tuple[Array, ...], prods: list[Array] | None):
+    """Per block dimension d: (d, ρ stack (m, n, d, d), product stack (m, n, n, d, d))."""
+    out = []
+    for d, idx in dimension_index(rhos):
+        r = jnp.stack([rhos[i] for i in idx])
+        p = jax.vmap(products)(r) if prods is None else jnp.stack([prods[i] for i in idx])
+        out.append((d, r, p))
+    return out
 
 
 @jax.jit
 def table_kernel(rhos: tuple[Array, ...], prods: list[Array] | None = None) -> Array:
-    prods = _products(rhos) if prods is None else prods
     # ‖P − ρ(l)‖² = ‖P‖² + ‖ρ(l)‖² − 2 Re⟨ρ(l), P⟩; ‖P‖² is constant in l and dropped.
-    score = 0.0
-    for r, p in zip(rhos, prods):
-        n, d = r.shape[0], r.shape[-1]
-        flat = r.reshape(n, d * d)
-        sq = jnp.sum(flat.real**2 + flat.imag**2, axis=-1)
-        inner = jnp.matmul(p.reshape(n * n, d * d), jnp.conj(flat).T, precision=_HI).real
-        score = score + d * (sq[None, :] - 2 * inner)
     n = rhos[0].shape[0]
+    score = 0.0
+    for d, r, p in _grouped(rhos, prods):
+        m = r.shape[0]
+        flat = r.reshape(m, n, d * d)
+        sq = jnp.sum(flat.real**2 + flat.imag**2, axis=(0, -1))
+        inner = jnp.einsum("mgq,mlq->gl", p.reshape(m, n * n, d * d), jnp.conj(flat),
+                           precision=_HI).real
+        score = score + d * (sq[None, :] - 2 * inner)
     return jnp.argmin(score, axis=-1).reshape(n, n)
 
 
@@ -84,16 +91,14 @@ class Theorem17Margins(NamedTuple):
 def margins_kernel(rhos: tuple[Array, ...], table: Array,
                    prods: list[Array] | None = None) -> Theorem17Margins:
     n = table.shape[0]
-    prods = _products(rhos) if prods is None else prods
     gram = 0.0
     worst = 0.0
-    for r, p in zip(rhos, prods):
-        d = r.shape[-1]
-        flat = r.reshape(n, d * d)
+    for d, r, p in _grouped(rhos, prods):
+        flat = r.reshape(r.shape[0], n, d * d)
         # ⟨Ŵ(g), Ŵ(h)⟩ = Σ_i d_i tr(Ŵ_i[g] Ŵ_i[h]^†) with Ŵ_i[g] = ρ_i(g)^†
-        gram = gram + d * jnp.matmul(jnp.conj(flat), flat.T, precision=_HI)
-        diff = p - r[table]
-        worst = worst + d * jnp.sum(diff.real**2 + diff.imag**2, axis=(-2, -1))
+        gram = gram + d * jnp.einsum("mgq,mhq->gh", jnp.conj(flat), flat, precision=_HI)
+        diff = p - r[:, table]
+        worst = worst + d * jnp.sum(diff.real**2 + diff.imag**2, axis=(0, -2, -1))
     big_l = jnp.max(jnp.abs(gram - n * jnp.eye(n, dtype=gram.dtype)))
     sep = jnp.sqrt(jnp.maximum(2 * n - 4 * big_l, 0.0))
     diag = jnp.real(jnp.diagonal(gram))

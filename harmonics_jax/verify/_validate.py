@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._core._checks import ORDER_NOTE as _ORDER_NOTE
-from .._core._checks import check_irrep_list
+from .._core._checks import check_irrep_list, check_irrep_values
 from .._core._dtypes import complex_dtype
 from .._group import FiniteGroup
 from ..models import SpectralWeights
@@ -69,35 +69,13 @@ def as_weights(weights: object, fn: str, *, batched: bool = False,
 def as_irreps(irreps: object, group: FiniteGroup, fn: str, dtype: np.dtype,
               *, tol: float = 1e-6) -> tuple[jax.Array, ...]:
     """The true irreps: ``irreps(group)`` by default; a user's list is checked to be a complete
-    set of unitary representations of ``group`` (Σ d² = n), with a witness otherwise."""
+    set of inequivalent unitary irreps of ``group`` (shapes, homomorphism, unitarity,
+    character norm 1, pairwise orthogonal characters, Σ d² = n), with a witness otherwise."""
     if irreps is None:
         from .._irreps import irreps as _irreps  # lower layer; imported lazily
 
         return tuple(jnp.asarray(r, dtype=dtype) for r in _irreps(group))
-    n = group.order
-    arrays = check_irrep_list(irreps, fn, order=n,
+    arrays = check_irrep_list(irreps, fn, order=group.order,
                               hint="leave it None to use harmonics_jax.irreps(group)")
-    out = []
-    for i, (rho, rho_j) in enumerate(zip(irreps, arrays)):
-        if not isinstance(rho, jax.core.Tracer):
-            r = np.asarray(rho, dtype=np.complex128)
-            t = np.asarray(group.table)
-            hom = np.linalg.norm(r[:, None] @ r[None, :] - r[t], axis=(-2, -1))
-            g, h = np.unravel_index(np.argmax(hom), hom.shape)
-            if hom[g, h] > tol * np.sqrt(r.shape[1]):
-                raise ValueError(f"{fn}: irreps[{i}] is not a representation of the group: "
-                                 f"‖rho[{g}] @ rho[{h}] - rho[table[{g}, {h}]]‖ = "
-                                 f"{hom[g, h]:.3g} (convention: rho[table[g, h]] = "
-                                 "rho[g] @ rho[h])")
-            eye = np.eye(r.shape[1])
-            uni = np.linalg.norm(r @ np.conj(np.swapaxes(r, -1, -2)) - eye, axis=(-2, -1))
-            if uni.max() > tol * np.sqrt(r.shape[1]):
-                raise ValueError(f"{fn}: irreps[{i}] is not unitary at element "
-                                 f"{int(np.argmax(uni))} (‖ρρ^† − I‖ = {uni.max():.3g})")
-        out.append(rho_j.astype(dtype))
-    total = sum(r.shape[1] ** 2 for r in out)
-    if total != n:
-        raise ValueError(f"{fn}: the irreps' dimensions {[r.shape[1] for r in out]} give "
-                         f"Σ d² = {total}, not the group order {n}; pass one representative of "
-                         "every irrep class (or None for harmonics_jax.irreps(group))")
-    return tuple(out)
+    check_irrep_values(irreps, group.table, fn, tol=tol)
+    return tuple(r.astype(dtype) for r in arrays)
