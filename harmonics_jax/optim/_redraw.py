@@ -37,8 +37,8 @@ def redraw_noninvariant_blocks(key: PRNGKeyArray, weights: SpectralWeights,
     joint span, ``F ← F U`` with ``U`` the identity on every other column, so the invariant
     blocks are unchanged bit for bit and ``F^†F = n·I`` is kept.  Returns the new weights and
     the mask of re-drawn blocks.  ``irreps`` (the group's irreps) computes the defects in the
-    Fourier basis, as :func:`~harmonics_jax.models.expected_invariance_loss` does.  Pure JAX (one network; ``vmap`` for many); ``threshold``
-    may be traced (``inf`` re-draws nothing).
+    Fourier basis, as :func:`~harmonics_jax.models.expected_invariance_loss` does.  Pure JAX
+    (one network; ``vmap`` for many); ``threshold`` may be traced (``inf`` re-draws nothing).
 
     Example:
         >>> import jax, jax.numpy as jnp, harmonics_jax as hj

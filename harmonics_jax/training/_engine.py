@@ -103,7 +103,8 @@ def _objective_irreps(group, config: TrainConfig):
     """The irreps the expected objective computes its correlation term with (in the Fourier
     basis, :func:`~harmonics_jax.models.expected_invariance_loss`), cast to the training
     dtype; ``None`` for the sampled objective or a bare table (then the table is used)."""
-    if config.objective != "expected" or not hasattr(group, "class_index"):
+    n = len(_table_of(group))
+    if config.objective_for(n) != "expected" or not hasattr(group, "class_index"):
         return None
     return [jnp.asarray(r, config.complex_dtype) for r in group_irreps(group)]
 
@@ -145,7 +146,7 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
     k_init, k_data, k_reset = jax.random.split(key, 3)
 
     def loss_fn(w, t):
-        if config.objective == "expected":
+        if config.objective_for(n) == "expected":
             inv = expected_invariance_loss(w, table, sigma, irreps=irreps)
         else:
             pairs = sample_orbit_pairs(jax.random.fold_in(k_data, t), table, batch, sigma,
