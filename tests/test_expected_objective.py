@@ -123,3 +123,21 @@ def test_default_trains_a_group_of_order_27_with_3_dimensional_irreps(key):
                                          s * F[:, 0] + c * F[:, -1]], axis=1))
     bad = verify_batched(SpectralWeights(mixed[None], w.block_dims), G)
     assert not bool(bad.hypotheses_met[0])
+
+
+def test_groups_of_one_order_and_irrep_dimensions_share_the_expected_program(key):
+    """The table and the irreps are traced: the census compiles once per (order, irrep
+    dimensions), not once per group.  SmallGroup(27,3) and (27,4) both have nine
+    1-dimensional and two 3-dimensional irreps."""
+    from harmonics_jax.training import trace_counts
+
+    cfg = TrainConfig(steps=100, log_every=50, rounds=1, warmup_steps=10)
+    a, b = hj.small_group(27, 3), hj.small_group(27, 4)
+    assert hj.irrep_dims(a) == hj.irrep_dims(b) and not hj.are_isomorphic(a, b)
+    sweep(key, a, cfg, 2)
+    before = trace_counts()["sweep"]
+    sweep(key, b, cfg, 2)
+    assert trace_counts()["sweep"] == before
+    # Negative control: other irrep dimensions (same order and objective) recompile.
+    sweep(key, hj.small_group(27, 5), cfg, 2)  # C3×C3×C3: 27 one-dimensional irreps
+    assert trace_counts()["sweep"] == before + 1

@@ -188,7 +188,8 @@ def test_default_batch_size_grows_with_the_order():
 
 
 def test_default_batch_trains_a_group_of_order_46(key):
-    """(The sampled objective, the default up to order 24.)  At batch 32 every network of C46 stays on the plateau around its random start, which
+    """(The sampled objective, the default up to order 24.)  At batch 32 every network of
+    C46 stays on the plateau around its random start, which
     the re-draw after each round restarts (the first thorough run drew C2×C23 ≅ C46: 0/32
     seeds met the hypotheses); the default batch for order 46 (128) escapes it."""
     G = hj.named_group("C46")

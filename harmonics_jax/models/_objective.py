@@ -230,8 +230,8 @@ def expected_invariance_loss(weights: SpectralWeights, table: Int[ArrayLike, "n 
           Σ_g ‖C_i(g)‖² = Σ_ρ (n/d_ρ) ‖X_{ρi}^† X_{ρi}‖²_F,
           X_{ρi}[(j, p), (q, k)] = Ŵ_i[(ρ, p, q)]_{jk}    (a d_i d_ρ × d_ρ d_i matrix),
 
-      cost O(n³ + (Σ_i d_i³)²): one n × n product and small Gram matrices (about 30× less
-      than the table at order 96 on a CPU; ``benchmarks/large_orders_benchmark.py``).  The
+      cost O(n³ + (Σ_i d_i³)²): one n × n product and small Gram matrices (10–30× less
+      than the table beyond order 60 on a CPU: docs/RECIPE.md, phase 12).  The
       irreps must be a complete set (Σ d_ρ² = n) of inequivalent *unitary* irreps; other
       matrices give a wrong value without an error (only shapes can be checked under jit).
 
