@@ -10,12 +10,14 @@ elsewhere while keeping ``F^† F = n·I`` and leaving the invariant blocks unto
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.typing import ArrayLike
-from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
+from jaxtyping import Array, Bool, Complex, Float, Int, PRNGKeyArray
 
 from .._core._random import masked_haar
 from ..models import SpectralWeights, block_invariance_defects
@@ -25,7 +27,8 @@ __all__ = ["redraw_noninvariant_blocks", "restart_round"]
 
 
 def redraw_noninvariant_blocks(key: PRNGKeyArray, weights: SpectralWeights,
-                               table: Int[ArrayLike, "n n"], threshold: Float[Array, ""] | float
+                               table: Int[ArrayLike, "n n"], threshold: Float[Array, ""] | float,
+                               *, irreps: Sequence[Complex[ArrayLike, "n _ _"]] | None = None
                                ) -> tuple[SpectralWeights, Bool[Array, " k"]]:
     r"""Re-draw every block whose relative invariance defect
     :func:`~harmonics_jax.models.block_invariance_defects` exceeds ``threshold``.
@@ -33,8 +36,9 @@ def redraw_noninvariant_blocks(key: PRNGKeyArray, weights: SpectralWeights,
     The re-drawn blocks' columns of ``F`` are mixed by one Haar-random unitary ``U`` on their
     joint span, ``F ← F U`` with ``U`` the identity on every other column, so the invariant
     blocks are unchanged bit for bit and ``F^†F = n·I`` is kept.  Returns the new weights and
-    the mask of re-drawn blocks.  Pure JAX (one network; ``vmap`` for many); ``threshold``
-    may be traced (``inf`` re-draws nothing).
+    the mask of re-drawn blocks.  ``irreps`` (the group's irreps) computes the defects in the
+    Fourier basis, as :func:`~harmonics_jax.models.expected_invariance_loss` does.  Pure JAX
+    (one network; ``vmap`` for many); ``threshold`` may be traced (``inf`` re-draws nothing).
 
     Example:
         >>> import jax, jax.numpy as jnp, harmonics_jax as hj
@@ -47,7 +51,7 @@ def redraw_noninvariant_blocks(key: PRNGKeyArray, weights: SpectralWeights,
     if not isinstance(weights, SpectralWeights):
         raise TypeError(f"redraw_noninvariant_blocks: weights must be a SpectralWeights, got "
                         f"{type(weights).__name__}")
-    bad = block_invariance_defects(weights, table) > threshold
+    bad = block_invariance_defects(weights, table, irreps=irreps) > threshold
     sizes = [d * c for d, c in weights.block_shapes]
     col_block = np.repeat(np.arange(len(sizes)), sizes)
     U = masked_haar(key, bad[col_block], weights.F.dtype)

@@ -297,7 +297,8 @@ def _markdown(result: dict) -> str:
     lines = [
         f"# Census: SmallGroups up to order {s['max_order']}", "",
         f"{spec['seeds']} networks per group, key {spec['key']}, {cfg['steps']} steps "
-        f"(objective {cfg['objective']}), harmonics_jax {spec['version']}.", "",
+        f"(objective {cfg['objective'] or 'by order: sampled up to 24, expected beyond'}), "
+        f"harmonics_jax {spec['version']}.", "",
         f"- groups: {s['groups']}",
         f"- networks: {net}",
         f"- met the hypotheses: {met} ({100 * met / net if net else 0:.1f}%)",

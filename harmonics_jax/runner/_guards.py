@@ -41,7 +41,7 @@ def estimate(spec: SweepSpec, config: TrainConfig) -> dict[str, int]:
     """Peak bytes of memory for each part of the sweep, and bytes of disk."""
     n = spec.order
     c = np.dtype(config.complex_dtype).itemsize
-    batch = config.batch_size_for(n) if config.objective == "sampled" else 0
+    batch = config.batch_size_for(n) if config.objective_for(n) == "sampled" else 0
     per_network = config.restarts * c * (10 * n * n + 12 * batch * n
                                          + 3 * config.eval_signals * n * n)
     networks = spec.num_settings * spec.chunk_size

@@ -13,8 +13,9 @@ Default recipe (``TrainConfig()``, ``Hyperparams()``), chosen by measurement
 * exact unitarity: ``F/√n`` stays unitary; the gradient is projected on the tangent space
   of √n·U(n) (Riemannian gradient), then Adam (lr 0.3), then a Newton–Schulz retraction
   (:func:`harmonics_jax.optim.unitary_adam`);
-* batch 32 up to order 24, growing as (n/24)² beyond (:func:`default_batch_size`), 4000
-  steps in 8 rounds of warm-up + cosine decay to 1e-3 of the peak;
+* up to order 24 the sampled objective with batch 32; beyond, the closed-form expected
+  objective in the group's Fourier basis (:func:`default_objective`); 4000 steps in 8
+  rounds of warm-up + cosine decay to 1e-3 of the peak;
 * after each round but the last, blocks still far from invariant are re-drawn (a Haar
   rotation of their columns, :func:`harmonics_jax.optim.redraw_noninvariant_blocks`);
   networks with nothing to re-draw keep polishing at the final learning rate.
@@ -29,6 +30,7 @@ from ._config import Hyperparams as Hyperparams
 from ._config import TrainConfig as TrainConfig
 from ._config import check_hyperparams as check_hyperparams
 from ._config import default_batch_size as default_batch_size
+from ._config import default_objective as default_objective
 from ._engine import TrainResult as TrainResult
 from ._engine import lower_sweep as lower_sweep
 from ._engine import resolve_block_dims as resolve_block_dims

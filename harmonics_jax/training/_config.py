@@ -17,7 +17,7 @@ from jaxtyping import Array, Float
 
 from .._core._layout import check_block_dims
 
-__all__ = ["TrainConfig", "Hyperparams", "default_batch_size"]
+__all__ = ["TrainConfig", "Hyperparams", "default_batch_size", "default_objective"]
 
 _CONSTRAINTS = ("unitary", "penalty")
 _OBJECTIVES = ("sampled", "expected")
@@ -30,6 +30,15 @@ def default_batch_size(n: int) -> int:
     """``32 · ⌈(n/24)²⌉``: 32 for groups of order ≤ 24, 64 up to order 33, 128 at order 48,
     224 at order 60 (docs/RECIPE.md, phase 9)."""
     return 32 * max(1, math.ceil((n / 24) ** 2))
+
+
+def default_objective(n: int) -> str:
+    """``"sampled"`` for groups of order ≤ 24, ``"expected"`` beyond (docs/RECIPE.md, phase
+    12): past order 24 a sampled step needs a batch growing as ``(n/24)²``
+    (:func:`default_batch_size`) while the closed form in the Fourier basis costs one
+    ``n × n`` product, and it verifies at least as many networks of the large-irrep groups;
+    up to order 24 the sampled default keeps the README's pass counts bit for bit."""
+    return "sampled" if n <= 24 else "expected"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,8 +59,11 @@ class TrainConfig:
         constraint: ``"unitary"`` keeps ``F/√n`` exactly unitary (Adam step, then a
             Newton–Schulz polar retraction); ``"penalty"`` adds ``η‖F^†F − n·I‖²_F``.
         objective: ``"sampled"`` (a fresh batch of orbit pairs every step) or
-            ``"expected"`` (the closed-form expectation of the same loss over x, g and ε;
-            no sampling noise, ``batch_size`` unused).
+            ``"expected"`` (the closed-form expectation of the same loss over x, g and ε,
+            computed in the group's Fourier basis when the group is given;
+            no sampling noise, ``batch_size`` unused); ``None`` (default) means
+            :func:`default_objective` of the group order: sampled up to order 24,
+            expected beyond.
         init: ``"unitary"`` (``F = √n·U``, ``U`` Haar) or ``"gaussian"`` (i.i.d. standard
             complex entries).
         schedule: learning-rate decay after linear warm-up: ``"cosine"`` or
@@ -81,7 +93,7 @@ class TrainConfig:
     log_every: int = 100
     block_dims: tuple[int, ...] | None = None
     constraint: str = "unitary"
-    objective: str = "sampled"
+    objective: str | None = None
     init: str = "unitary"
     schedule: str = "cosine"
     warmup_steps: int = 100
@@ -121,6 +133,8 @@ class TrainConfig:
         for name, allowed in (("constraint", _CONSTRAINTS), ("objective", _OBJECTIVES),
                               ("init", _INITS),
                               ("schedule", _SCHEDULES), ("dtype", _DTYPES)):
+            if name == "objective" and self.objective is None:
+                continue
             if getattr(self, name) not in allowed:
                 raise ValueError(f"TrainConfig.{name} = {getattr(self, name)!r}; choose one "
                                  f"of {allowed}")
@@ -131,6 +145,10 @@ class TrainConfig:
     def batch_size_for(self, n: int) -> int:
         """The batch size used for a group of order ``n``."""
         return default_batch_size(n) if self.batch_size is None else int(self.batch_size)
+
+    def objective_for(self, n: int) -> str:
+        """The objective used for a group of order ``n``."""
+        return default_objective(n) if self.objective is None else self.objective
 
     @property
     def real_dtype(self):

@@ -39,6 +39,7 @@ from .._core._layout import check_block_dims
 from .._core._linalg import newton_schulz, unitarity_gap
 from .._core._random import complex_normal
 from .._irreps import irrep_dims
+from .._irreps import irreps as group_irreps
 from ..models import (SpectralWeights, expected_invariance_loss, heldout_invariance_defect,
                       invariance_loss, random_unitary_matrix, sample_orbit_pairs,
                       unitarity_penalty)
@@ -98,6 +99,16 @@ def resolve_block_dims(group, config: TrainConfig) -> tuple[int, ...]:
     return irrep_dims(group)
 
 
+def _objective_irreps(group, config: TrainConfig):
+    """The irreps the expected objective computes its correlation term with (in the Fourier
+    basis, :func:`~harmonics_jax.models.expected_invariance_loss`), cast to the training
+    dtype; ``None`` for the sampled objective or a bare table (then the table is used)."""
+    n = len(_table_of(group))
+    if config.objective_for(n) != "expected" or not hasattr(group, "class_index"):
+        return None
+    return [jnp.asarray(r, config.complex_dtype) for r in group_irreps(group)]
+
+
 def _init_matrix(key, n, config: TrainConfig):
     """``√n·U`` (Haar) or i.i.d. standard complex Gaussian entries; with the exact
     constraint a Gaussian start is replaced by its unitary polar factor (SVD), since
@@ -124,8 +135,10 @@ def _optimizer(lr, config: TrainConfig) -> optax.GradientTransformation:
                        scale_by_rounds_schedule(schedule, lr * config.final_lr_ratio))
 
 
-def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]):
-    """One network: ``config.rounds`` rounds of optax steps, with re-draws in between."""
+def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...],
+               irreps=None):
+    """One network: ``config.rounds`` rounds of optax steps, with re-draws in between
+    (``irreps``: see :func:`_objective_irreps`)."""
     n = table.shape[0]
     lr, eta, sigma = (jnp.asarray(v, config.real_dtype) for v in hp)
     tx, batch = _optimizer(lr, config), config.batch_size_for(n)
@@ -133,8 +146,8 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
     k_init, k_data, k_reset = jax.random.split(key, 3)
 
     def loss_fn(w, t):
-        if config.objective == "expected":
-            inv = expected_invariance_loss(w, table, sigma)
+        if config.objective_for(n) == "expected":
+            inv = expected_invariance_loss(w, table, sigma, irreps=irreps)
         else:
             pairs = sample_orbit_pairs(jax.random.fold_in(k_data, t), table, batch, sigma,
                                        config.complex_dtype)
@@ -158,7 +171,7 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
         if config.rounds > 1:  # re-draw what is not invariant yet (never after the last round)
             threshold = jnp.where(r < config.rounds - 1, config.reset_threshold, jnp.inf)
             w, redrawn = redraw_noninvariant_blocks(jax.random.fold_in(k_reset, r), w, table,
-                                                    threshold)
+                                                    threshold, irreps=irreps)
             state = restart_round(tx, state, w, jnp.any(redrawn))
         return (w, state), curve
 
@@ -169,14 +182,14 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
     return w, curve.reshape(-1)
 
 
-def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]
-                ) -> TrainResult:
+def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...],
+                irreps=None) -> TrainResult:
     """Train ``config.restarts`` networks from one key; keep the one with the smallest
     held-out invariance + unitarity defect."""
     n = table.shape[0]
     k_run, k_eval = jax.random.split(key)
     runs = jax.random.split(k_run, config.restarts)
-    ws, curves = jax.vmap(lambda k: _train_one(k, table, hp, config, dims))(runs)
+    ws, curves = jax.vmap(lambda k: _train_one(k, table, hp, config, dims, irreps))(runs)
     x_eval = complex_normal(k_eval, (config.eval_signals, n), config.complex_dtype)
     inv = jax.vmap(lambda w: heldout_invariance_defect(w, table, x_eval))(ws)
     uni = jax.vmap(lambda F: unitarity_gap(F) / n)(ws.F)
@@ -185,9 +198,9 @@ def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[in
     return TrainResult(ws[best], curves[best], inv[best], uni[best])
 
 
-def _train_impl(key, table, hp, config, dims):
+def _train_impl(key, table, hp, config, dims, irreps=None):
     _TRACES["train"] += 1
-    return _train_best(key, table, hp, config, dims)
+    return _train_best(key, table, hp, config, dims, irreps)
 
 
 _train_jit = jax.jit(_train_impl, static_argnames=("config", "dims"))
@@ -219,15 +232,16 @@ def train(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
     dims = resolve_block_dims(group, config)
     check_hyperparams(hparams, batched=False)
     table = jnp.asarray(_table_of(group))
-    return _train_jit(_as_key(key), table, Hyperparams(*hparams), config, dims)
+    return _train_jit(_as_key(key), table, Hyperparams(*hparams), config, dims,
+                      _objective_irreps(group, config))
 
 
-def _sweep_impl(key_data, table, hp, config, dims, impl):
+def _sweep_impl(key_data, table, hp, config, dims, irreps, impl):
     _TRACES["sweep"] += 1
     keys = jax.random.wrap_key_data(key_data, impl=impl)
-    over_seeds = jax.vmap(_train_best, in_axes=(0, None, None, None, None))
-    over_hp = jax.vmap(over_seeds, in_axes=(None, None, 0, None, None))
-    return over_hp(keys, table, hp, config, dims)
+    over_seeds = jax.vmap(_train_best, in_axes=(0, None, None, None, None, None))
+    over_hp = jax.vmap(over_seeds, in_axes=(None, None, 0, None, None, None))
+    return over_hp(keys, table, hp, config, dims, irreps)
 
 
 _sweep_cache: dict = {}
@@ -242,9 +256,10 @@ def _sweep_fn(mesh_devices: tuple, impl):
         rep = NamedSharding(mesh, P())
         out = NamedSharding(mesh, P(None, "seeds"))
         fn = jax.jit(
-            lambda kd, t, hp, config, dims: _sweep_impl(kd, t, hp, config, dims, impl),
+            lambda kd, t, hp, config, dims, irreps: _sweep_impl(kd, t, hp, config, dims,
+                                                                irreps, impl),
             static_argnames=("config", "dims"),
-            in_shardings=(seeds, rep, rep), out_shardings=out)
+            in_shardings=(seeds, rep, rep, rep), out_shardings=out)
         cached = _sweep_cache[(mesh_devices, impl)] = (fn, seeds)
     return cached
 
@@ -332,6 +347,6 @@ def _sweep_call(key, group, config, num_seeds, hparams, seed_ids, devices):
     kd = np.asarray(jax.random.key_data(keys))
     kd = jax.make_array_from_callback(kd.shape, seed_sharding, lambda idx: kd[idx])
     table = jnp.asarray(_table_of(group))
-    return fn, (kd, table, hp, config, dims), num_seeds, pad
+    return fn, (kd, table, hp, config, dims, _objective_irreps(group, config)), num_seeds, pad
 
 
