@@ -185,7 +185,7 @@ def _attempt(weights: SpectralWeights, identity: int, x, y, tolerances: Toleranc
     if report.hypotheses_met and report.fourier_recovered:
         return "exact", found, ("it meets the hypotheses and every conclusion with the "
                                 "discovered table, which explains every pair")
-    t17 = (report.unitary and report.surjective and report.theorem17_condition
+    t17 = (report.unitary and report.surjective and report.readback_certified
            and report.each_irrep_once)
     misses = (f"invariance defect {report.invariance_defect:.2e}, unitarity "
               f"{report.unitarity_defect:.2e}, surjectivity {report.surjectivity:.2e}, "
