@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from jax.typing import ArrayLike
@@ -113,6 +113,7 @@ def training_curves(
     unitarity_defect: Float[ArrayLike, "*S T"] | Sequence | None = None,
     hypotheses_met: Bool[ArrayLike, "*S T"] | Sequence | None = None,
     learning_rate: Float[ArrayLike, "*S T"] | Sequence | None = None,
+    others: Mapping[str, Float[ArrayLike, "*S T"] | Sequence] | None = None,
     tolerances: Tolerances | None = None, title: str | None = None,
     path: str | os.PathLike | None = None,
 ):
@@ -121,6 +122,8 @@ def training_curves(
     hypothesis tolerance dashed), the learning rate when given, and the fraction of networks
     meeting the hypotheses against the step: ``hypotheses_met`` when given, else
     :func:`fraction_meeting` of the two defects (invariant and unitary; the panel says so).
+    ``others`` adds a panel per further named curve (e.g. a new quantity a training history
+    records), drawn like the loss.
     Arrays are (S, T) (a single network may be (T,)).  Returns the Figure.
 
     >>> fig = training_curves([0, 10, 20], loss=[[3.0, 1.0, 0.1], [2.0, 0.5, 0.2]],
@@ -146,6 +149,9 @@ def training_curves(
     if learning_rate is not None:
         panels.append(("learning rate",
                        _curves("learning_rate", learning_rate, t, "training_curves"), None))
+    for name, values in (others or {}).items():
+        panels.append((name.replace("_", " "),
+                       _curves(name, values, t, "training_curves"), None))
     if hypotheses_met is not None:
         met = _curves("hypotheses_met", hypotheses_met, t, "training_curves", bool)
         fraction, met_label = met.mean(axis=0), "fraction meeting the hypotheses"
