@@ -108,7 +108,7 @@ def settings_fraction(labels: list[str], hypotheses_met, fourier_recovered, *,
     n_met = met.sum(axis=1)
     n_ok = (met & ok).sum(axis=1)
     x = np.arange(len(labels))
-    fig = new_figure(max(4.0, 1.2 * len(labels) + 1.5), 3.4)
+    fig = new_figure(max(4.5, 1.2 * len(labels) + 1.5), 3.8)
     ax = fig.add_subplot(1, 1, 1)
     ax.bar(x - 0.2, n_met / met.shape[1], width=0.4, color="tab:blue",
            label="hypotheses met")
@@ -122,7 +122,7 @@ def settings_fraction(labels: list[str], hypotheses_met, fourier_recovered, *,
     ax.set_xticks(x, labels, fontsize=7, rotation=20 if len(labels) > 4 else 0)
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("fraction", fontsize=8)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     ax.set_title(title or "networks meeting the hypotheses, per setting", fontsize=9)
     return finish(fig, path)
 
