@@ -1,6 +1,13 @@
 """Long-running experiments that write their results to files: resumable seed sweeps whose
-folders are checked before they are believed (see ``_sweep`` for what is checked)."""
+folders are checked before they are believed (see ``_sweep`` for what is checked), and the
+SmallGroups census (``_census``)."""
 
+from ._census import census as census
+from ._census import census_exit_status as census_exit_status
+from ._census import census_groups as census_groups
+from ._census import census_spec as census_spec
+from ._census import read_census as read_census
+from ._census import write_census_outputs as write_census_outputs
 from ._integrity import ChunkError as ChunkError
 from ._meta import environment as environment
 from ._read import SweepFolder as SweepFolder
