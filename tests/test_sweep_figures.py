@@ -185,3 +185,14 @@ def test_verify_ends_with_its_overview_figure(tmp_path, capsys):
     # the figure's data: per group, the verdicts of its checked chunks
     outcome = plot.sweep_outcome(out / "C3")
     assert np.asarray(outcome.hypotheses_met).shape == (1, 2)
+
+
+def test_curves_of_diverged_networks_say_so():
+    """Every network NaN (a divergent learning rate): the panel says so, no empty legend;
+    control: finite curves draw their median and no such note."""
+    fig = plot.training_curves([100, 200], loss=np.full((2, 2), np.nan))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["no finite positive values"]
+    assert ax.get_legend() is None
+    fig = plot.training_curves([100, 200], loss=[[1.0, 0.5], [2.0, 0.25]])
+    assert not fig.axes[0].texts and fig.axes[0].get_legend() is not None

@@ -98,12 +98,16 @@ def _per_seed(ax, steps, values, label, tolerance=None):
             median = np.nanmedian(finite, axis=0)
         ax.plot(steps, median, color="k", linewidth=1.8, label="median")
         ax.set_yscale("log")
+    else:  # e.g. every network diverged: say so rather than draw an empty panel
+        ax.text(0.5, 0.5, "no finite positive values", ha="center", va="center", fontsize=8,
+                transform=ax.transAxes)
     if tolerance is not None:
         ax.axhline(tolerance, color="tab:red", linestyle="--", linewidth=1,
                    label=f"tolerance {tolerance:g}")
     ax.set_title(label, fontsize=9)
     ax.set_xlabel("step", fontsize=8)
-    ax.legend(fontsize=7, loc="upper right")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper right")
     ax.tick_params(labelsize=7)
 
 
