@@ -45,11 +45,13 @@ from ._identify import Identification as Identification
 from ._identify import identify as identify
 from ._small_groups import small_group as small_group
 from ._small_groups import small_groups as small_groups
+from . import discovery as discovery
 from . import models as models
 from . import optim as optim
 from . import runner as runner
 from . import training as training
 from . import verify as verify
+from .discovery import discover as discover
 from .models import SpectralWeights as SpectralWeights
 from .training import Hyperparams as Hyperparams
 from .training import TrainConfig as TrainConfig

@@ -17,6 +17,7 @@ from ._fourier_weights import fourier_weights as fourier_weights
 from ._hypotheses import invariance_defect as invariance_defect
 from ._hypotheses import surjectivity as surjectivity
 from ._hypotheses import unitarity_defect as unitarity_defect
+from ._read import read_table as read_table
 from ._recovery import IrrepMatch as IrrepMatch
 from ._recovery import RecoveredIrreps as RecoveredIrreps
 from ._recovery import match_irreps as match_irreps
@@ -35,6 +36,7 @@ from ._table import theorem17_margins as theorem17_margins
 __all__ = [
     "Column", "IrrepMatch", "Kind", "RecoveredIrreps", "Theorem17Margins", "Tolerances",
     "VerificationReport", "fourier_weights", "hypotheses_met", "invariance_defect",
-    "match_irreps", "recover_irreps", "recover_table", "span_residual", "surjectivity",
-    "theorem17_margins", "trace_counts", "unitarity_defect", "verify", "verify_batched",
+    "match_irreps", "read_table", "recover_irreps", "recover_table", "span_residual",
+    "surjectivity", "theorem17_margins", "trace_counts", "unitarity_defect", "verify",
+    "verify_batched",
 ]
