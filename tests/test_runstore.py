@@ -655,7 +655,8 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 def test_cli_every_help_shows_defaults_and_exit_status():
     parser = build_parser()
     subs = _subparsers(parser)
-    assert set(subs) == {"verify", "sweep", "census", "reproduce", "irreps", "discover"}
+    assert set(subs) == {"verify", "sweep", "plot", "census", "reproduce", "irreps",
+                         "discover"}
     for name, p in subs.items():
         text = p.format_help()
         assert "exit status:" in text and "130  interrupted" in text, name

@@ -19,10 +19,12 @@ import shlex
 import sys
 
 from .._core._memory import size_guards_off
-from . import _census_cmd, _discover_cmd, _irreps_cmd, _reproduce_cmd, _sweep_cmd, _verify_cmd
+from . import (_census_cmd, _discover_cmd, _irreps_cmd, _plot_cmd, _reproduce_cmd, _sweep_cmd,
+               _verify_cmd)
 from ._errors import explain
 
-_COMMANDS = [_verify_cmd, _sweep_cmd, _census_cmd, _reproduce_cmd, _irreps_cmd, _discover_cmd]
+_COMMANDS = [_verify_cmd, _sweep_cmd, _plot_cmd, _census_cmd, _reproduce_cmd, _irreps_cmd,
+             _discover_cmd]
 
 EXIT_STATUS = """\
 exit status:

@@ -9,6 +9,7 @@ import numpy as np
 from ..runner import run_sweep
 from ..training import Hyperparams, TrainConfig, resolve_block_dims
 from ._common import add_group_arguments, bounded_int, floats, group_from_args, ints, out_path
+from ._plot_cmd import draw_figures
 from ._report import exit_status, print_sweep_summary
 
 POSITIVE = bounded_int(1)
@@ -58,7 +59,8 @@ def add_parser(sub) -> None:
         "sweep", help="train and verify many networks on one group",
         description="Train --seeds power-spectral networks per hyper-parameter value on a "
         "group, verify every conclusion of the theorem for each, and write DIR/summary.json "
-        "(one record per network), DIR/spec.json and the weights (DIR/chunks/*.npz). "
+        "(one record per network), DIR/spec.json, the weights and training curves "
+        "(DIR/chunks/*.npz) and figures (DIR/figures/*.png; harmonics plot DIR redraws them). "
         "Interrupted sweeps keep finished chunks; --resume continues them after checking "
         "every chunk against DIR/spec.json.")
     add_group_arguments(p, positional=False)
@@ -92,4 +94,5 @@ def run(args: argparse.Namespace) -> int:
                         command=args.command_line)
     print_sweep_summary(summary)
     print(f"\nwrote {args.out.rstrip('/')}/summary.json")
+    draw_figures(args.out)
     return exit_status(summary["totals"])

@@ -21,7 +21,8 @@ def add_parser(sub) -> None:
         "verify", help="the main job: train and verify networks on a default set of groups",
         description="For each group, train --seeds power-spectral networks and check every "
         "conclusion of the theorem on each network that meets its hypotheses. Writes "
-        "OUT/<group>/summary.json per group and OUT/results.md + OUT/results.json.")
+        "OUT/<group>/summary.json per group, OUT/results.md + OUT/results.json and the "
+        "overview figure OUT/overview.png.")
     p.add_argument("--groups", type=names, default=",".join(DEFAULT_GROUPS),
                    help="comma-separated group names, each once")
     add_training_arguments(p)
@@ -57,4 +58,17 @@ def run(args: argparse.Namespace) -> int:
                                              "seeds": args.seeds,
                                              "command": args.command_line})
     write_bytes_atomic(out / "results.md", (format_rows(rows, markdown=True) + "\n").encode())
+    overview = _overview(out, args.groups)
+    print(f"\nwrote {out}/results.md, {out}/results.json and the overview figure {overview} "
+          "(per group: the fraction meeting the hypotheses, one network's blocks beside the "
+          "irreps)")
     return exit_status(totals)
+
+
+def _overview(out: Path, names: list[str]) -> Path:
+    """The overview figure, drawn from the group folders' checked chunk files."""
+    from ..plot import sweep_outcome, verify_overview
+
+    path = out / "overview.png"
+    verify_overview([sweep_outcome(out / name) for name in names], path=path)
+    return path

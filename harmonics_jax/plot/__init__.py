@@ -28,13 +28,18 @@ from ._curves import training_curves as training_curves
 from ._overview import GroupOutcome as GroupOutcome
 from ._overview import blocks_over_training as blocks_over_training
 from ._overview import verify_overview as verify_overview
+from ._sweep_figures import SweepFigures as SweepFigures
+from ._sweep_figures import settings_fraction as settings_fraction
+from ._sweep_figures import sweep_figures as sweep_figures
+from ._sweep_figures import sweep_outcome as sweep_outcome
 from ._tables import LABEL_LIMIT as LABEL_LIMIT
 from ._tables import cayley_table as cayley_table
 from ._tables import character_table as character_table
 
 __all__ = [
-    "AlignedBlocks", "BACKGROUND", "GroupOutcome", "LABEL_LIMIT", "MAX_ELEMENTS",
+    "AlignedBlocks", "BACKGROUND", "GroupOutcome", "SweepFigures", "LABEL_LIMIT", "MAX_ELEMENTS",
     "aligned_blocks", "blocks_canvas", "blocks_over_training", "blocks_vs_irreps", "cayley_table", "character_table",
     "complex_matrix", "complex_to_rgb", "fraction_meeting", "history_arrays", "irrep_matrices", "save_figure",
-    "tile_matrices", "training_curves", "verify_overview",
+    "settings_fraction", "sweep_figures", "sweep_outcome", "tile_matrices", "training_curves",
+    "verify_overview",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from jax.typing import ArrayLike
@@ -98,12 +98,16 @@ def _per_seed(ax, steps, values, label, tolerance=None):
             median = np.nanmedian(finite, axis=0)
         ax.plot(steps, median, color="k", linewidth=1.8, label="median")
         ax.set_yscale("log")
+    else:  # e.g. every network diverged: say so rather than draw an empty panel
+        ax.text(0.5, 0.5, "no finite positive values", ha="center", va="center", fontsize=8,
+                transform=ax.transAxes)
     if tolerance is not None:
         ax.axhline(tolerance, color="tab:red", linestyle="--", linewidth=1,
                    label=f"tolerance {tolerance:g}")
     ax.set_title(label, fontsize=9)
     ax.set_xlabel("step", fontsize=8)
-    ax.legend(fontsize=7, loc="upper right")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper right")
     ax.tick_params(labelsize=7)
 
 
@@ -113,6 +117,7 @@ def training_curves(
     unitarity_defect: Float[ArrayLike, "*S T"] | Sequence | None = None,
     hypotheses_met: Bool[ArrayLike, "*S T"] | Sequence | None = None,
     learning_rate: Float[ArrayLike, "*S T"] | Sequence | None = None,
+    others: Mapping[str, Float[ArrayLike, "*S T"] | Sequence] | None = None,
     tolerances: Tolerances | None = None, title: str | None = None,
     path: str | os.PathLike | None = None,
 ):
@@ -121,6 +126,8 @@ def training_curves(
     hypothesis tolerance dashed), the learning rate when given, and the fraction of networks
     meeting the hypotheses against the step: ``hypotheses_met`` when given, else
     :func:`fraction_meeting` of the two defects (invariant and unitary; the panel says so).
+    ``others`` adds a panel per further named curve (e.g. a new quantity a training history
+    records), drawn like the loss.
     Arrays are (S, T) (a single network may be (T,)).  Returns the Figure.
 
     >>> fig = training_curves([0, 10, 20], loss=[[3.0, 1.0, 0.1], [2.0, 0.5, 0.2]],
@@ -146,6 +153,9 @@ def training_curves(
     if learning_rate is not None:
         panels.append(("learning rate",
                        _curves("learning_rate", learning_rate, t, "training_curves"), None))
+    for name, values in (others or {}).items():
+        panels.append((name.replace("_", " "),
+                       _curves(name, values, t, "training_curves"), None))
     if hypotheses_met is not None:
         met = _curves("hypotheses_met", hypotheses_met, t, "training_curves", bool)
         fraction, met_label = met.mean(axis=0), "fraction meeting the hypotheses"

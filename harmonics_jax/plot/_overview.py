@@ -90,7 +90,7 @@ def verify_overview(outcomes: Sequence[GroupOutcome], *, title: str | None = Non
     canvases = [None if c is None else stack_canvases([c], width=width) for c in canvases]
     heights = [max(c.shape[0] if c is not None else 1, 6) for c in canvases]
     scale = min(0.09, 7.0 / width)
-    fig = new_figure(3.2 + width * scale + 1.4, sum(heights) * scale + 0.6 * len(outcomes) + 0.8)
+    fig = new_figure(max(3.2 + width * scale + 1.4, 9.0), sum(heights) * scale + 0.6 * len(outcomes) + 0.8)
     grid = fig.add_gridspec(len(outcomes), 3, height_ratios=heights,
                             width_ratios=(3.0, width * scale, 1.2))
     for row, (o, canvas) in enumerate(zip(outcomes, canvases)):

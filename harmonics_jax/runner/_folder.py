@@ -6,17 +6,17 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ._integrity import CHUNK_FILE
+from ._integrity import CHUNK_FILE, ChunkError, chunk_file_name, read_chunk
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; one writer is then the user's job
     fcntl = None
 
-__all__ = ["check_out_dir", "writer_lock", "list_chunk_files", "move_aside"]
+__all__ = ["check_out_dir", "writer_lock", "list_chunk_files", "check_chunk_files", "move_aside"]
 
 REJECTED = "rejected"
 
@@ -62,6 +62,28 @@ def list_chunk_files(chunks: Path) -> dict[str, Path]:
     except FileNotFoundError:
         return {}
     return {e.name: Path(e.path) for e in entries if CHUNK_FILE.fullmatch(e.name)}
+
+
+def check_chunk_files(out: Path, spec, expected: Callable[[int], dict]
+                      ) -> tuple[dict[int, tuple[dict, dict]], list[ChunkError]]:
+    """Read and check every chunk file in ``out/chunks`` against ``spec`` (``expected(i)``:
+    the array layout of chunk i, see ``read_chunk``).  Returns (index → (arrays, record) of
+    the files that pass, the :class:`ChunkError` of each file that fails); moves nothing.
+    Lists the folder once: no per-index existence checks."""
+    good: dict[int, tuple[dict, dict]] = {}
+    bad: list[ChunkError] = []
+    for name, path in sorted(list_chunk_files(out / "chunks").items()):
+        index = int(CHUNK_FILE.fullmatch(name).group(1))
+        if name != chunk_file_name(index) or index >= spec.num_chunks:
+            bad.append(ChunkError(path, f"is not a chunk file of this sweep, which has "
+                                  f"{spec.num_chunks} chunks ({chunk_file_name(0)} … "
+                                  f"{chunk_file_name(spec.num_chunks - 1)})"))
+            continue
+        try:
+            good[index] = read_chunk(path, spec, index, expected(index))
+        except ChunkError as err:
+            bad.append(err)
+    return good, bad
 
 
 def move_aside(out: Path, path: Path, reason: str) -> Path:

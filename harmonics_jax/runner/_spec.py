@@ -133,6 +133,16 @@ class SweepSpec:
         return len(next(iter(self.hparams.values())))
 
     @property
+    def num_windows(self) -> int:
+        """Length T of the training curves: one value per window of ``log_every`` steps."""
+        return int(self.config["steps"]) // int(self.config["log_every"])
+
+    def curve_steps(self) -> np.ndarray:
+        """The step at which each window of the training curves ends, shape (T,)."""
+        every = int(self.config["log_every"])
+        return every * np.arange(1, self.num_windows + 1)
+
+    @property
     def num_chunks(self) -> int:
         return -(-self.num_seeds // self.chunk_size)
 

@@ -4,8 +4,10 @@ Layout of ``out_dir``::
 
     spec.json                the sweep's full specification (group table, recipe,
                              hyper-parameters, seeds, chunking, tolerances) and its digest
-    chunks/chunk_00000.npz   weights F and every verification number of one chunk of seeds,
-                             with a record saying which sweep and seeds it holds
+    chunks/chunk_00000.npz   weights F, every verification number and the per-network
+                             training curves (``curve_<name>``, one value per log window)
+                             of one chunk of seeds, with a record saying which sweep and
+                             seeds it holds
     summary.json             one record per network in ``runs`` plus per-setting totals
     rejected/                chunk files moved aside by ``repair=True``, and why (log.txt)
 
@@ -53,18 +55,22 @@ from .._core._memory import size_guards_off
 from ..models import SpectralWeights
 from ..training import Hyperparams, TrainConfig, check_hyperparams, resolve_block_dims, sweep
 from ..verify import Tolerances, VerificationReport, verify_batched
-from ._folder import check_out_dir, list_chunk_files, move_aside, writer_lock
+from ._folder import check_chunk_files, check_out_dir, list_chunk_files, move_aside, \
+    writer_lock
 from ._guards import VERIFY_BLOCK, check_feasible
-from ._integrity import CHUNK_FILE, ChunkError, chunk_file_name, chunk_record, read_chunk, \
-    write_chunk
+from ._integrity import CHUNK_FILE, chunk_file_name, chunk_record, write_chunk
 from ._meta import environment, software
 from ._spec import SweepSpec, describe_differences, read_spec_file
 from ._store import remove_stale_temporaries, write_json_atomic
 
-__all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS", "VERIFY_BLOCK"]
+__all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS", "VERIFY_BLOCK", "CURVE_PREFIX"]
 
 # Per-network fields copied from the VerificationReport into summary.json (declared there).
 RUN_FIELDS = VerificationReport.summary_fields()
+
+# Chunk arrays named CURVE_PREFIX + name are per-network curves of shape (H, S, T), one value
+# per log window (window k ends at step (k+1)·log_every); figures draw whichever are present.
+CURVE_PREFIX = "curve_"
 
 _OWN_FILES = re.compile(r"spec\.json|summary\.json")
 
@@ -122,6 +128,7 @@ def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.nda
     report = _verify_in_blocks(result.weights, group, tolerances)  # (H, S) networks
     arrays = dict(report)
     arrays["final_loss"] = np.asarray(result.loss_curve)[..., -1]
+    arrays[CURVE_PREFIX + "loss"] = np.asarray(result.loss_curve)  # (H, S, T)
     arrays["F"] = np.asarray(result.weights.F)  # (H, S, n, n)
     arrays["seeds"] = seeds
     return arrays
@@ -134,6 +141,7 @@ def _expected_arrays(spec: SweepSpec, index: int) -> dict:
     n = spec.order
     out: dict[str, tuple] = {k: (hs, "biuf") for k in RUN_FIELDS}
     out["final_loss"] = (hs, "f")
+    out[CURVE_PREFIX + "loss"] = ((*hs, spec.num_windows), "f")
     out["F"] = ((*hs, n, n), "c")
     out["seeds"] = ((stop - start,), "iu")
     return out
@@ -228,20 +236,8 @@ def _open_folder(out: Path, spec: SweepSpec, resume: bool, env: dict) -> None:
 
 def _scan_chunks(out: Path, spec: SweepSpec, repair: bool) -> dict[int, tuple[dict, dict]]:
     """Read and check every chunk file present; refuse (or, with repair, move aside)
-    every file that fails.  Lists the folder once: no per-index existence checks."""
-    good: dict[int, tuple[dict, dict]] = {}
-    bad: list[ChunkError] = []
-    for name, path in sorted(list_chunk_files(out / "chunks").items()):
-        index = int(CHUNK_FILE.fullmatch(name).group(1))
-        if name != chunk_file_name(index) or index >= spec.num_chunks:
-            bad.append(ChunkError(path, f"is not a chunk file of this sweep, which has "
-                                  f"{spec.num_chunks} chunks ({chunk_file_name(0)} … "
-                                  f"{chunk_file_name(spec.num_chunks - 1)})"))
-            continue
-        try:
-            good[index] = read_chunk(path, spec, index, _expected_arrays(spec, index))
-        except ChunkError as err:
-            bad.append(err)
+    every file that fails."""
+    good, bad = check_chunk_files(out, spec, lambda i: _expected_arrays(spec, i))
     if bad and not repair:
         raise ValueError(
             f"{out}: {len(bad)} chunk file(s) failed their check and were not used:\n  "
@@ -308,8 +304,9 @@ def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Toleran
         seconds += float(record.get("seconds") or 0.0)
         envs.append(software(record.get("environment") or {}))
     initial = sum(stop - start for start, stop in map(spec.chunk_seeds, loaded))
-    bar = _progress(progress, total=spec.num_seeds, initial=initial,
-                    desc=f"{spec.group_name} (order {spec.order})")
+    bar = _progress(progress, total=spec.num_seeds * spec.num_settings,
+                    initial=initial * spec.num_settings,
+                    desc=f"{spec.group_name} (order {spec.order})", postfix=_met(runs))
     try:
         for c in range(spec.num_chunks):
             if c in loaded:
@@ -332,7 +329,8 @@ def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Toleran
                               _summarise(spec, _sorted(runs), seconds, False, env,
                                          _distinct(envs)))
             if bar is not None:
-                bar.update(int(keep.sum()))
+                bar.set_postfix_str(_met(runs), refresh=False)
+                bar.update(int(keep.sum()) * spec.num_settings)
     finally:
         if bar is not None:
             bar.close()
@@ -371,6 +369,11 @@ def _median(values: list) -> float:
 
 def _sorted(runs: list[dict]) -> list[dict]:
     return sorted(runs, key=lambda r: (r["hparam_index"], r["seed"]))
+
+
+def _met(runs: list[dict]) -> str:
+    """The running count of networks meeting the hypotheses (the progress bar's postfix)."""
+    return f"met {sum(bool(r['hypotheses_met']) for r in runs)}/{len(runs)}"
 
 
 def _progress(enabled: bool, **kw):
