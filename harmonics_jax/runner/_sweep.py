@@ -84,7 +84,7 @@ def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.nda
     result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
     report = verify_batched(result.weights, group, tolerances=tolerances)  # (H, S) networks
     arrays = {k: np.asarray(getattr(report, k)) for k in RUN_FIELDS}
-    arrays["final_loss"] = np.asarray(result.loss_curve)[..., -1]
+    arrays["final_loss"] = np.asarray(result.final_loss)
     arrays["F"] = np.asarray(result.weights.F)  # (H, S, n, n)
     arrays["seeds"] = seeds
     return arrays

@@ -24,6 +24,7 @@ _OBJECTIVES = ("sampled", "expected")
 _INITS = ("unitary", "gaussian")
 _SCHEDULES = ("cosine", "exponential", "constant")
 _DTYPES = ("float32", "float64")
+_HISTORIES = ("none", "curves", "full")
 
 
 def default_batch_size(n: int) -> int:
@@ -74,6 +75,12 @@ class TrainConfig:
             final defects and the choice among restarts.
         dtype: real dtype of training (``"float32"`` or ``"float64"``; complex weights use
             the matching complex dtype).
+        history: what the result's :class:`~harmonics_jax.training.TrainHistory` keeps:
+            ``"curves"`` (every ``log_every`` steps: mean loss, exact invariance defect,
+            unitarity defect, learning rate; a few numbers per window), ``"full"`` (the
+            default: the curves and the weights ``F`` at the start and at every round end,
+            ``(rounds + 1)·n·m`` complex numbers per network) or ``"none"`` (``history`` is
+            ``None``).  The history never changes the trained weights.
     """
 
     steps: int = 4000
@@ -92,6 +99,7 @@ class TrainConfig:
     retraction_iters: int = 2
     eval_signals: int = 8
     dtype: str = "float32"
+    history: str = "full"
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "log_every", "restarts", "rounds", "eval_signals"):
@@ -120,7 +128,8 @@ class TrainConfig:
                              f"{self.final_lr_ratio!r}")
         for name, allowed in (("constraint", _CONSTRAINTS), ("objective", _OBJECTIVES),
                               ("init", _INITS),
-                              ("schedule", _SCHEDULES), ("dtype", _DTYPES)):
+                              ("schedule", _SCHEDULES), ("dtype", _DTYPES),
+                              ("history", _HISTORIES)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"TrainConfig.{name} = {getattr(self, name)!r}; choose one "
                                  f"of {allowed}")

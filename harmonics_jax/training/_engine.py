@@ -33,8 +33,9 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Int, PRNGKeyArray
 
+from .._core._hypotheses import invariance_terms, safe_ratio
 from .._core._layout import check_block_dims
 from .._core._linalg import newton_schulz, unitarity_gap
 from .._core._random import complex_normal
@@ -42,11 +43,11 @@ from .._irreps import irrep_dims
 from ..models import (SpectralWeights, expected_invariance_loss, heldout_invariance_defect,
                       invariance_loss, random_unitary_matrix, sample_orbit_pairs,
                       unitarity_penalty)
-from ..optim import (redraw_noninvariant_blocks, restart_round, rounds_schedule,
-                     scale_by_rounds_schedule, unitary_adam)
+from ..optim import (RoundsScheduleState, redraw_noninvariant_blocks, restart_round,
+                     rounds_schedule, scale_by_rounds_schedule, unitary_adam)
 from ._config import Hyperparams, TrainConfig, check_hyperparams
 
-__all__ = ["TrainResult", "train", "sweep", "lower_sweep", "trace_counts", "resolve_block_dims"]
+__all__ = ["TrainResult", "TrainHistory", "train", "sweep", "lower_sweep", "trace_counts", "resolve_block_dims"]
 
 # How many times each jitted entry point has been traced (incremented only while tracing).
 _TRACES: Counter = Counter()
@@ -57,6 +58,41 @@ def trace_counts() -> dict[str, int]:
     return dict(_TRACES)
 
 
+class TrainHistory(NamedTuple):
+    r"""What happened during training, with the networks' leading axes (``()`` for ``train``,
+    ``(H, S)`` for ``sweep``) followed by a time axis.  Recorded inside the training scan
+    (no host round trip); it never changes the trained weights.
+
+    The curves have one entry per window of ``log_every`` steps (``T = steps / log_every``
+    windows):
+
+    Attributes:
+        step: steps taken at the end of each window, shape ``(*s, T)`` (the same for every
+            network).
+        loss: mean training loss over the window, ``(*s, T)``.
+        invariance_defect: the *exact* relative invariance defect of the weights at the end
+            of the window (the expectation over Gaussian signals, max over g; the number
+            :func:`harmonics_jax.verify.invariance_defect` reports, computed by the same
+            kernel), ``(*s, T)``.
+        unitarity_defect: ``max |F F^† − n·I| / n`` at the end of the window, ``(*s, T)``.
+        learning_rate: the learning rate of the window's last step, ``(*s, T)``.
+        snapshot_step: steps taken at each snapshot, ``(*s, R + 1)`` with ``R = rounds``:
+            0, then the end of every round.
+        snapshots: ``F`` at the start and at every round end (before that round's re-draw),
+            a :class:`~harmonics_jax.models.SpectralWeights` of shape ``(*s, R + 1, n, m)``;
+            ``None`` unless ``TrainConfig.history == "full"``.  The final weights are the
+            last snapshot after a few polishing Newton–Schulz steps.
+    """
+
+    step: Int[Array, "*s T"]
+    loss: Float[Array, "*s T"]
+    invariance_defect: Float[Array, "*s T"]
+    unitarity_defect: Float[Array, "*s T"]
+    learning_rate: Float[Array, "*s T"]
+    snapshot_step: Int[Array, "*s R1"]
+    snapshots: SpectralWeights | None
+
+
 class TrainResult(NamedTuple):
     r"""Trained networks, with leading axes ``()`` for ``train`` and ``(H, S)`` for ``sweep``
     (hyper-parameter axis, seed axis).
@@ -65,17 +101,20 @@ class TrainResult(NamedTuple):
         weights: the networks, a :class:`~harmonics_jax.models.SpectralWeights` with
             ``F[..., g, (i, j, k)] = √d_i W_i[g]_{jk}`` of shape ``(..., n, n)`` and the block
             layout; ``weights.blocks`` are the ``W_i``, ``weights[h, s]`` one network.
-        loss_curve: mean training loss of each window of ``log_every`` steps.
+        final_loss: mean training loss of the last window of ``log_every`` steps.
         heldout_invariance_defect: relative invariance defect on held-out signals, every g
             (:func:`~harmonics_jax.models.heldout_invariance_defect`; the exact defect is
             :func:`harmonics_jax.verify.invariance_defect`).
         unitarity_defect: ``max |F F^† − n·I| / n``.
+        history: a :class:`TrainHistory` (curves every ``log_every`` steps and, by default,
+            snapshots of ``F``), or ``None`` with ``TrainConfig(history="none")``.
     """
 
     weights: SpectralWeights
-    loss_curve: Float[Array, "*s L"]
+    final_loss: Float[Array, "*s"]
     heldout_invariance_defect: Float[Array, "*s"]
     unitarity_defect: Float[Array, "*s"]
+    history: TrainHistory | None
 
 
 def _table_of(group) -> np.ndarray:
@@ -111,25 +150,50 @@ def _init_matrix(key, n, config: TrainConfig):
     return F
 
 
+def _schedule(lr, config: TrainConfig) -> optax.Schedule:
+    """The rounds schedule of the learning rate (:func:`~harmonics_jax.optim.rounds_schedule`)."""
+    return rounds_schedule(lr, steps=config.steps, rounds=config.rounds,
+                           warmup_steps=config.warmup_steps, final_ratio=config.final_lr_ratio,
+                           decay=config.schedule)
+
+
 def _optimizer(lr, config: TrainConfig) -> optax.GradientTransformation:
     """The recipe's optax chain: :func:`~harmonics_jax.optim.unitary_adam`, or Adam on the
     rounds schedule for the penalty."""
-    kw = dict(steps=config.steps, rounds=config.rounds, warmup_steps=config.warmup_steps)
     if config.constraint == "unitary":
-        return unitary_adam(lr, **kw, final_lr_ratio=config.final_lr_ratio,
-                            decay=config.schedule, retraction_iters=config.retraction_iters)
-    schedule = rounds_schedule(lr, **kw, final_ratio=config.final_lr_ratio,
-                               decay=config.schedule)
+        return unitary_adam(lr, steps=config.steps, rounds=config.rounds,
+                            warmup_steps=config.warmup_steps,
+                            final_lr_ratio=config.final_lr_ratio, decay=config.schedule,
+                            retraction_iters=config.retraction_iters)
     return optax.chain(optax.scale_by_adam(),
-                       scale_by_rounds_schedule(schedule, lr * config.final_lr_ratio))
+                       scale_by_rounds_schedule(_schedule(lr, config),
+                                                lr * config.final_lr_ratio))
+
+
+def _hypothesis_defects(w: SpectralWeights, table):
+    """(exact relative invariance defect, unitarity defect L/n) of one network, with the
+    verification's kernels (``_core._hypotheses``)."""
+    num, den = invariance_terms(w.blocks, table)
+    inv = jnp.max(safe_ratio(jnp.sqrt(num), jnp.sqrt(den)))
+    return inv, unitarity_gap(w.F) / w.order
+
+
+def _last_learning_rate(state, schedule, final_value):
+    """The learning rate of the last step taken, read from the rounds schedule's state."""
+    is_node = lambda x: isinstance(x, RoundsScheduleState)  # noqa: E731
+    s = next(x for x in jax.tree.leaves(state, is_leaf=is_node) if is_node(x))
+    return jnp.where(s.polishing, final_value, schedule(s.count - 1))
 
 
 def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]):
-    """One network: ``config.rounds`` rounds of optax steps, with re-draws in between."""
+    """One network: ``config.rounds`` rounds of optax steps, with re-draws in between.
+    Returns the weights, the loss of the last window and the history (or ``None``)."""
     n = table.shape[0]
     lr, eta, sigma = (jnp.asarray(v, config.real_dtype) for v in hp)
     tx, batch = _optimizer(lr, config), config.batch_size_for(n)
+    schedule, final_lr = _schedule(lr, config), lr * config.final_lr_ratio
     windows = config.steps // (config.rounds * config.log_every)
+    curves, full = config.history != "none", config.history == "full"
     k_init, k_data, k_reset = jax.random.split(key, 3)
 
     def loss_fn(w, t):
@@ -148,25 +212,39 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
         updates, state = tx.update(jax.tree.map(jnp.conj, g), state, w)
         return (optax.apply_updates(w, updates), state), loss
 
-    def one_round(carry, r):
-        def window(c, i):
-            c, losses = jax.lax.scan(step, c, (r * windows + i) * config.log_every
-                                     + jnp.arange(config.log_every))
-            return c, jnp.mean(losses)
+    def window(c, t0):
+        c, losses = jax.lax.scan(step, c, t0 + jnp.arange(config.log_every))
+        loss = jnp.mean(losses)
+        if not curves:
+            return c, loss
+        inv, uni = _hypothesis_defects(c[0], table)
+        return c, (loss, inv, uni, _last_learning_rate(c[1], schedule, final_lr))
 
-        (w, state), curve = jax.lax.scan(window, carry, jnp.arange(windows))
+    def one_round(carry, r):
+        starts = (r * windows + jnp.arange(windows)) * config.log_every
+        (w, state), logs = jax.lax.scan(window, carry, starts)
+        snapshot = w.F
         if config.rounds > 1:  # re-draw what is not invariant yet (never after the last round)
             threshold = jnp.where(r < config.rounds - 1, config.reset_threshold, jnp.inf)
             w, redrawn = redraw_noninvariant_blocks(jax.random.fold_in(k_reset, r), w, table,
                                                     threshold)
             state = restart_round(tx, state, w, jnp.any(redrawn))
-        return (w, state), curve
+        return (w, state), (logs, snapshot if full else None)
 
-    w = SpectralWeights(_init_matrix(k_init, n, config), dims)
-    (w, _), curve = jax.lax.scan(one_round, (w, tx.init(w)), jnp.arange(config.rounds))
+    w0 = SpectralWeights(_init_matrix(k_init, n, config), dims)
+    (w, _), (logs, snaps) = jax.lax.scan(one_round, (w0, tx.init(w0)),
+                                         jnp.arange(config.rounds))
     if config.constraint == "unitary":  # polish: a few more quadratic Newton–Schulz steps
         w = SpectralWeights(newton_schulz(w.F / math.sqrt(n), 3) * math.sqrt(n), dims)
-    return w, curve.reshape(-1)
+    logs = jax.tree.map(lambda a: a.reshape(-1), logs)  # (rounds, windows) -> time
+    if not curves:
+        return w, logs[-1], None
+    loss, inv, uni, rate = logs
+    log_steps = config.log_every * jnp.arange(1, config.rounds * windows + 1)
+    snap_steps = (config.steps // config.rounds) * jnp.arange(config.rounds + 1)
+    snapshots = (SpectralWeights(jnp.concatenate([w0.F[None], snaps]), dims) if full
+                 else None)
+    return w, loss[-1], TrainHistory(log_steps, loss, inv, uni, rate, snap_steps, snapshots)
 
 
 def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]
@@ -176,13 +254,14 @@ def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[in
     n = table.shape[0]
     k_run, k_eval = jax.random.split(key)
     runs = jax.random.split(k_run, config.restarts)
-    ws, curves = jax.vmap(lambda k: _train_one(k, table, hp, config, dims))(runs)
+    ws, final_loss, history = jax.vmap(lambda k: _train_one(k, table, hp, config, dims))(runs)
     x_eval = complex_normal(k_eval, (config.eval_signals, n), config.complex_dtype)
     inv = jax.vmap(lambda w: heldout_invariance_defect(w, table, x_eval))(ws)
     uni = jax.vmap(lambda F: unitarity_gap(F) / n)(ws.F)
     score = jnp.where(jnp.isfinite(inv + uni), inv + uni, jnp.inf)
     best = jnp.argmin(score)
-    return TrainResult(ws[best], curves[best], inv[best], uni[best])
+    pick = lambda tree: jax.tree.map(lambda a: a[best], tree)  # noqa: E731
+    return TrainResult(ws[best], final_loss[best], inv[best], uni[best], pick(history))
 
 
 def _train_impl(key, table, hp, config, dims):
@@ -211,8 +290,8 @@ def train(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
         >>> from harmonics_jax.training import TrainConfig, train
         >>> cfg = TrainConfig(steps=200, log_every=100, rounds=1, warmup_steps=10)
         >>> r = train(jax.random.key(0), hj.named_group("C3"), cfg)
-        >>> r.weights.F.shape, r.loss_curve.shape
-        ((3, 3), (2,))
+        >>> r.weights.F.shape, r.history.loss.shape, r.history.snapshots.F.shape
+        ((3, 3), (2,), (2, 3, 3))
     """
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")

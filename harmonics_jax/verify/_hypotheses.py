@@ -36,53 +36,21 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 from jaxtyping import Array, Float, Shaped
 
+from .._core._hypotheses import invariance_terms, surjectivity_terms
+from .._core._hypotheses import safe_ratio as _safe_ratio
 from .._core._layout import stack_blocks
-from .._core._linalg import dag as _dag
-from .._core._linalg import mgs_qr, singular_values, unitarity_gap
+from .._core._linalg import unitarity_gap
 from .._group import FiniteGroup, identity_label
 from ..models import SpectralWeights
 from ._validate import as_weights, check_group
 
 __all__ = ["invariance_defect", "unitarity_defect", "surjectivity"]
 
-_HI = jax.lax.Precision.HIGHEST
-
-
-def _abs2(z: Array) -> Array:
-    return z.real**2 + z.imag**2
-
-
-def _safe_ratio(num: Array, den: Array) -> Array:
-    """num/den, with 0/0 = 0 and x/0 = inf (never NaN)."""
-    pos = den > 0
-    ratio = num / jnp.where(pos, den, 1)
-    return jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))
-
-
 @jax.jit
 def invariance_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array]:
-    """(Σ_i E‖φ_i(g·x) − φ_i(x)‖² for every g, Σ_i E‖φ_i(x)‖²); see the module docstring."""
-    num = 0.0
-    den = 0.0
-    for w in weights:
-        n, d = w.shape[0], w.shape[-1]
-        q, r, _ = mgs_qr(w.reshape(n * d, d))
-        q = q.reshape(n, d, d)
-        h = jnp.matmul(r, _dag(r), precision=_HI)
-        q_a = q[table]  # [g, k] -> Q[gk]
-        c = jnp.einsum("kab,gkac->gbc", jnp.conj(q), q_a, precision=_HI)
-        x = q_a - jnp.einsum("kab,gbc->gkac", q, c, precision=_HI)
-        y = jnp.einsum("gkab,gkac->gbc", jnp.conj(x), x, precision=_HI)
-        ch = jnp.matmul(c, h, precision=_HI)
-        t1 = jnp.sum(_abs2(jnp.matmul(ch, _dag(c), precision=_HI) - h), axis=(-2, -1))
-        t2 = jnp.einsum("gab,gbc,gca->g", ch, y, _dag(ch), precision=_HI).real
-        yh = jnp.matmul(y, h, precision=_HI)
-        t3 = jnp.einsum("gab,gba->g", yh, yh, precision=_HI).real
-        num = num + t1 + 2 * t2 + t3
-        left = jnp.einsum("kab,kcb->ac", w, jnp.conj(w), precision=_HI)
-        right = jnp.einsum("kba,kbc->ac", jnp.conj(w), w, precision=_HI)
-        den = den + jnp.sum(_abs2(left)) + jnp.sum(_abs2(right))
-    return jnp.maximum(num, 0.0), den
+    """(Σ_i E‖φ_i(g·x) − φ_i(x)‖² for every g, Σ_i E‖φ_i(x)‖²); see the module docstring.
+    The kernel lives in the internal layer, shared with the training loop's stopping test."""
+    return invariance_terms(weights, table)
 
 
 def invariance_defect(
@@ -152,16 +120,7 @@ def unitarity_defect(
 def surjectivity_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array, Array]:
     """Per block: σ_min(W_i[e]); σ_min(W_i[e]) over its RMS singular value; the smallest singular
     value of the linear map W_i: ℂⁿ → ℂ^{d×d} (the n × d² matrix) over its RMS one."""
-    e = identity_label(table)
-    smin, rel_e, rel_map = [], [], []
-    for w in weights:
-        n, d = w.shape[0], w.shape[-1]
-        s_e = singular_values(w[e])
-        s_m = singular_values(w.reshape(n, d * d))
-        smin.append(jnp.min(s_e))
-        rel_e.append(_safe_ratio(jnp.min(s_e), jnp.sqrt(jnp.mean(s_e**2))))
-        rel_map.append(_safe_ratio(jnp.min(s_m), jnp.sqrt(jnp.mean(s_m**2))))
-    return jnp.stack(smin), jnp.stack(rel_e), jnp.stack(rel_map)
+    return surjectivity_terms(weights, identity_label(table))
 
 
 def surjectivity(
