@@ -83,6 +83,43 @@ def test_default_recipe_is_bitwise_the_engine_of_main(key):
     assert not np.array_equal(c.weights.F, ref["s3_default_F"])
 
 
+def test_rounds_warmup_and_log_cadence_adapt_to_any_steps():
+    # The former fixed defaults (rounds 8, warm-up 100, log every 100) for every steps they
+    # accepted (multiples of 800 from 1600), so those runs train exactly as before.
+    for steps in range(1600, 80_001, 800):
+        c = TrainConfig(steps=steps).resolved()
+        assert (c.rounds, c.warmup_steps, c.log_every) == (8, 100, 100), steps
+    plan = {s: (lambda c: (c.rounds, c.warmup_steps, c.log_every))(TrainConfig(steps=s).resolved())
+            for s in (800, 1000, 50, 1, 1001)}
+    assert plan == {800: (4, 100, 100), 1000: (5, 100, 100), 50: (1, 25, 50), 1: (1, 0, 1),
+                    1001: (1, 100, 91)}
+    for steps in range(1, 2001):  # every plan is consistent
+        c = TrainConfig(steps=steps).resolved()
+        length = steps // c.rounds
+        assert c.rounds * length == steps and length % c.log_every == 0
+        assert c.warmup_steps < length
+    # Explicit values are kept, the others adapt to them.
+    c = TrainConfig(steps=1000, rounds=2).resolved()
+    assert (c.rounds, c.warmup_steps, c.log_every) == (2, 100, 100)
+    assert TrainConfig(steps=1000, rounds=2) != c  # unset fields stay unset until resolved
+    # Negative controls: inconsistent explicit values are refused with the fix.
+    with pytest.raises(ValueError, match=r"rounds = 3 does not divide steps = 1000.*rounds=2"):
+        TrainConfig(steps=1000, rounds=3)
+    with pytest.raises(ValueError, match=r"warmup_steps = 200 must be smaller.*= 200"):
+        TrainConfig(steps=1000, warmup_steps=200)
+    with pytest.raises(ValueError, match=r"log_every = 30 does not divide.*log_every=25"):
+        TrainConfig(steps=1000, rounds=10, log_every=30)
+
+
+@pytest.mark.parametrize("steps, windows", [(1, 1), (50, 1), (1000, 10)])
+def test_any_positive_steps_trains(steps, windows, key):
+    r = train(key, hj.named_group("C3"), TrainConfig(steps=steps))
+    assert r.history.step.tolist()[-1] == steps and r.history.loss.shape == (windows,)
+    rounds = TrainConfig(steps=steps).resolved().rounds
+    assert r.history.snapshot_step.tolist() == [steps // rounds * k for k in range(rounds + 1)]
+    assert np.isfinite(np.asarray(r.weights.F)).all()
+
+
 def test_history_records_what_verification_would_see(key):
     from harmonics_jax.optim import rounds_schedule
     from harmonics_jax.verify import invariance_defect, unitarity_defect
@@ -219,7 +256,7 @@ def test_bad_config_raises(unchecked):
     with pytest.raises(ValueError, match="equal lengths"):
         sweep(jax.random.key(0), G, FAST, 2, Hyperparams(learning_rate=jnp.array([0.1, 0.2]),
                                                          penalty=jnp.array([1.0, 2.0, 3.0])))
-    with pytest.raises(ValueError, match="not a multiple of log_every"):
+    with pytest.raises(ValueError, match="log_every = 300 does not divide the round length"):
         TrainConfig(steps=1000, log_every=300, rounds=1)
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         TrainConfig(steps=0)

@@ -295,6 +295,7 @@ def train(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
     """
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    config = config.resolved()
     dims = resolve_block_dims(group, config)
     check_hyperparams(hparams, batched=False)
     table = jnp.asarray(_table_of(group))
@@ -379,6 +380,7 @@ def _sweep_call(key, group, config, num_seeds, hparams, seed_ids, devices):
     """Checked arguments of the sweep program: (jitted fn, its arguments, seeds, padding)."""
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    config = config.resolved()
     if seed_ids is None:
         num_seeds = 64 if num_seeds is None else num_seeds
         if isinstance(num_seeds, bool) or not isinstance(num_seeds, (int, np.integer)) \
