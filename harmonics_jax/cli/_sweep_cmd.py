@@ -10,6 +10,7 @@ import numpy as np
 from ..runner import run_sweep
 from ..training import Hyperparams, TrainConfig, resolve_block_dims
 from ._common import add_group_arguments, group_from_args
+from ._config_flags import add_config_flags, config_from_flags, config_overrides
 from ._report import print_sweep_summary
 
 
@@ -47,6 +48,7 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
                    help="seeds trained per chunk; each finished chunk is saved")
     p.add_argument("--seed", type=int, default=0, help="base random seed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_config_flags(p)
 
 
 def add_parser(sub) -> None:
@@ -67,8 +69,9 @@ def add_parser(sub) -> None:
 
 
 def config_from_args(args: argparse.Namespace, blocks=None) -> tuple[TrainConfig, Hyperparams]:
-    config = TrainConfig(steps=args.steps, batch_size=args.batch, constraint=args.constraint,
-                         block_dims=blocks)
+    config = config_from_flags(steps=args.steps, batch_size=args.batch,
+                               constraint=args.constraint, block_dims=blocks,
+                               **config_overrides(args))
     hp = Hyperparams(learning_rate=np.array(args.lr), penalty=np.array(args.penalty),
                      noise_std=np.array(args.noise))
     return config, hp

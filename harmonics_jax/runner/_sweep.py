@@ -153,7 +153,7 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
     spec = SweepSpec(
         group_name=group.name, table=tuple(map(tuple, np.asarray(group.table).tolist())),
         block_dims=resolve_block_dims(group, config),
-        config=dataclasses.asdict(config), hparams=_hparam_axis(hparams),
+        config=dataclasses.asdict(config.resolved()), hparams=_hparam_axis(hparams),
         num_seeds=int(num_seeds), chunk_size=int(chunk_size), seed=int(seed),
     )
     spec_file = out / "spec.json"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -115,6 +115,11 @@ class TrainConfig:
         the fix (or leave the field unset).
     """
 
+    #: The allowed values of the string fields (the command line's ``choices``).
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "constraint": _CONSTRAINTS, "objective": _OBJECTIVES, "init": _INITS,
+        "schedule": _SCHEDULES, "dtype": _DTYPES, "history": _HISTORIES}
+
     steps: int = 4000
     batch_size: int | None = None
     log_every: int | None = None
@@ -153,10 +158,7 @@ class TrainConfig:
         if not 0.0 < float(self.final_lr_ratio) <= 1.0:
             raise ValueError(f"TrainConfig.final_lr_ratio must be in (0, 1], got "
                              f"{self.final_lr_ratio!r}")
-        for name, allowed in (("constraint", _CONSTRAINTS), ("objective", _OBJECTIVES),
-                              ("init", _INITS),
-                              ("schedule", _SCHEDULES), ("dtype", _DTYPES),
-                              ("history", _HISTORIES)):
+        for name, allowed in self.CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"TrainConfig.{name} = {getattr(self, name)!r}; choose one "
                                  f"of {allowed}")
