@@ -29,6 +29,7 @@ NON_DEFAULT = {
     "eval_signals": (["--eval-signals", "4"], 4),
     "dtype": (["--dtype", "float64"], "float64"),
     "history": (["--history", "curves"], "curves"),
+    "stop_when_verified": (["--stop-when-verified"], True),
 }
 
 

@@ -120,6 +120,38 @@ def test_any_positive_steps_trains(steps, windows, key):
     assert np.isfinite(np.asarray(r.weights.F)).all()
 
 
+def test_stop_when_verified_freezes_networks_that_meet_the_hypotheses(key):
+    from harmonics_jax.verify import verify_batched
+
+    G = hj.named_group("S3")
+    cfg = TrainConfig(steps=1600, stop_when_verified=True)  # 8 rounds of 200 steps
+    r = sweep(key, G, cfg, 6)
+    steps = np.asarray(r.steps)[0]
+    assert (steps % 200 == 0).all() and steps.max() <= 1600 and steps.min() < 1600
+    rep = verify_batched(r.weights[0], G)
+    stopped = steps < 1600
+    assert rep.hypotheses_met[stopped].all() and rep.fourier_recovered[stopped].all()
+    assert (np.asarray(rep.invariance_defect)[stopped] <= 1e-4).all()
+    # The history stops where the network did: after its last round, that round repeats.
+    loss, snaps = np.asarray(r.history.loss[0]), np.asarray(r.history.snapshots.F[0])
+    for s, t in enumerate(steps):
+        ran = np.asarray(r.history.step[0, s]) <= t
+        assert (loss[s, ~ran].reshape(-1, 2) == loss[s, ran][-2:]).all()
+        assert (snaps[s, t // 200:] == snaps[s, t // 200]).all()
+        assert r.final_loss[0, s] == loss[s, ran][-1]
+        np.testing.assert_allclose(snaps[s, -1], r.weights.F[0, s], atol=1e-4)  # frozen
+    # Stopping changes no step before the stop: the same curves as the fixed-length run.
+    full = sweep(key, G, TrainConfig(steps=1600), 6)
+    first = np.asarray(r.history.step[0, 0]) <= 200
+    np.testing.assert_allclose(loss[:, first], np.asarray(full.history.loss[0])[:, first],
+                               rtol=1e-4)
+    assert (np.asarray(full.steps) == 1600).all()
+    # Negative control: networks that never meet the hypotheses train every step.
+    slow = sweep(key, G, cfg, 2, Hyperparams(learning_rate=1e-6))
+    assert (np.asarray(slow.steps) == 1600).all()
+    assert not verify_batched(slow.weights[0], G).hypotheses_met.any()
+
+
 def test_history_records_what_verification_would_see(key):
     from harmonics_jax.optim import rounds_schedule
     from harmonics_jax.verify import invariance_defect, unitarity_defect

@@ -93,6 +93,14 @@ class TrainConfig:
             default: the curves and the weights ``F`` at the start and at every round end,
             ``(rounds + 1)·n·m`` complex numbers per network) or ``"none"`` (``history`` is
             ``None``).  The history never changes the trained weights.
+        stop_when_verified: end a network's training at the first round end where it
+            meets the theorem's hypotheses with margin (exact relative invariance defect
+            ≤ 1e-4, L/n ≤ 1e-4, every block's surjectivity margin ≥ 1e-3: 10× or more
+            stricter than verification's default tolerances); its weights are then frozen,
+            its history repeats that round's entries, ``TrainResult.steps`` says how many steps
+            it took, and a ``sweep`` ends when every network has stopped.  Off by default
+            (it changes which rounds run, so the weights differ from the fixed-length
+            recipe; see the README for what it saves).
 
     Rounds, warm-up and logging:
         ``rounds``, ``warmup_steps`` and ``log_every`` left at ``None`` are chosen from
@@ -137,6 +145,7 @@ class TrainConfig:
     eval_signals: int = 8
     dtype: str = "float32"
     history: str = "full"
+    stop_when_verified: bool = False
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "log_every", "restarts", "rounds", "eval_signals"):
@@ -151,6 +160,9 @@ class TrainConfig:
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise ValueError(f"TrainConfig.{name} must be a non-negative integer, got {v!r}")
+        if not isinstance(self.stop_when_verified, (bool, np.bool_)):
+            raise ValueError(f"TrainConfig.stop_when_verified must be True or False, got "
+                             f"{self.stop_when_verified!r}")
         self._round_plan()  # refuses explicit values that do not fit together
         if not float(self.reset_threshold) > 0.0:
             raise ValueError(f"TrainConfig.reset_threshold must be positive, got "

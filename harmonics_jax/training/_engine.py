@@ -35,10 +35,11 @@ import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .._core._hypotheses import invariance_terms, safe_ratio
+from .._core._hypotheses import invariance_terms, safe_ratio, surjectivity_terms
 from .._core._layout import check_block_dims
 from .._core._linalg import newton_schulz, unitarity_gap
 from .._core._random import complex_normal
+from .._group import identity_label
 from .._irreps import irrep_dims
 from ..models import (SpectralWeights, expected_invariance_loss, heldout_invariance_defect,
                       invariance_loss, random_unitary_matrix, sample_orbit_pairs,
@@ -108,6 +109,8 @@ class TrainResult(NamedTuple):
         unitarity_defect: ``max |F F^† − n·I| / n``.
         history: a :class:`TrainHistory` (curves every ``log_every`` steps and, by default,
             snapshots of ``F``), or ``None`` with ``TrainConfig(history="none")``.
+        steps: optimiser steps the network took: ``config.steps``, or fewer with
+            ``TrainConfig(stop_when_verified=True)`` (a multiple of the round length).
     """
 
     weights: SpectralWeights
@@ -115,6 +118,7 @@ class TrainResult(NamedTuple):
     heldout_invariance_defect: Float[Array, "*s"]
     unitarity_defect: Float[Array, "*s"]
     history: TrainHistory | None
+    steps: Int[Array, "*s"]
 
 
 def _table_of(group) -> np.ndarray:
@@ -224,27 +228,75 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
         starts = (r * windows + jnp.arange(windows)) * config.log_every
         (w, state), logs = jax.lax.scan(window, carry, starts)
         snapshot = w.F
+        done = _meets_stopping_test(w, table) if config.stop_when_verified else None
         if config.rounds > 1:  # re-draw what is not invariant yet (never after the last round)
             threshold = jnp.where(r < config.rounds - 1, config.reset_threshold, jnp.inf)
             w, redrawn = redraw_noninvariant_blocks(jax.random.fold_in(k_reset, r), w, table,
                                                     threshold)
             state = restart_round(tx, state, w, jnp.any(redrawn))
-        return (w, state), (logs, snapshot if full else None)
+        return (w, state), (logs, snapshot if full else None, done)
 
     w0 = SpectralWeights(_init_matrix(k_init, n, config), dims)
-    (w, _), (logs, snaps) = jax.lax.scan(one_round, (w0, tx.init(w0)),
-                                         jnp.arange(config.rounds))
+    carry = (w0, tx.init(w0))
+    if config.stop_when_verified:
+        (w, _), (logs, snaps), final_loss, rounds_run = _rounds_until(one_round, carry,
+                                                                      config.rounds)
+    else:
+        (w, _), (logs, snaps, _) = jax.lax.scan(one_round, carry, jnp.arange(config.rounds))
+        rounds_run = jnp.asarray(config.rounds)
+        final_loss = (logs[0] if curves else logs)[-1, -1]
     if config.constraint == "unitary":  # polish: a few more quadratic Newton–Schulz steps
         w = SpectralWeights(newton_schulz(w.F / math.sqrt(n), 3) * math.sqrt(n), dims)
-    logs = jax.tree.map(lambda a: a.reshape(-1), logs)  # (rounds, windows) -> time
+    steps = rounds_run * (config.steps // config.rounds)
     if not curves:
-        return w, logs[-1], None
+        return w, final_loss, steps, None
+    logs = jax.tree.map(lambda a: a.reshape(-1), logs)  # (rounds, windows) -> time
     loss, inv, uni, rate = logs
     log_steps = config.log_every * jnp.arange(1, config.rounds * windows + 1)
     snap_steps = (config.steps // config.rounds) * jnp.arange(config.rounds + 1)
     snapshots = (SpectralWeights(jnp.concatenate([w0.F[None], snaps]), dims) if full
                  else None)
-    return w, loss[-1], TrainHistory(log_steps, loss, inv, uni, rate, snap_steps, snapshots)
+    return w, final_loss, steps, TrainHistory(log_steps, loss, inv, uni, rate, snap_steps,
+                                              snapshots)
+
+
+# The stopping test of TrainConfig.stop_when_verified: 10× (surjectivity: 1000×) stricter
+# than verification's default hypothesis tolerances, so that the last polishing steps and
+# float32 round-off cannot carry a stopped network back over them.
+_STOP_INVARIANCE, _STOP_UNITARITY, _STOP_SURJECTIVITY = 1e-4, 1e-4, 1e-3
+
+
+def _meets_stopping_test(w: SpectralWeights, table) -> Array:
+    """Whether the network meets the theorem's hypotheses with the stopping margins: exact
+    relative invariance defect, L/n, and every block's surjectivity margins (the kernels
+    verification uses)."""
+    inv, uni = _hypothesis_defects(w, table)
+    _, rel_e, rel_map = surjectivity_terms(w.blocks, identity_label(table))
+    surj = jnp.min(jnp.minimum(rel_e, rel_map))
+    return (inv <= _STOP_INVARIANCE) & (uni <= _STOP_UNITARITY) & (surj >= _STOP_SURJECTIVITY)
+
+
+def _rounds_until(one_round, carry, rounds: int):
+    """Run ``one_round`` for rounds 0, 1, … until its ``done`` output holds or ``rounds``
+    rounds have run: a ``lax.while_loop`` (under ``vmap`` it runs while *some* network
+    trains, and keeps the finished ones frozen).  Returns the carry, the per-round outputs
+    stacked on a leading ``rounds`` axis (the rounds not run repeat the last one run), the
+    last window's loss and the number of rounds run."""
+    out = jax.eval_shape(lambda c: one_round(c, jnp.asarray(0))[1][:2], carry)
+    bufs = jax.tree.map(lambda a: jnp.zeros((rounds, *a.shape), a.dtype), out)
+    last = jax.tree.leaves(bufs)[0][0, -1]  # a scalar of the loss dtype
+
+    def body(c):
+        r, carry, _, _, bufs = c
+        carry, (logs, snap, done) = one_round(carry, r)
+        bufs = jax.tree.map(lambda b, o: b.at[r].set(o), bufs, (logs, snap))
+        return r + 1, carry, done, jax.tree.leaves(logs)[0][-1], bufs
+
+    r, carry, _, last, bufs = jax.lax.while_loop(
+        lambda c: (c[0] < rounds) & ~c[2], body,
+        (jnp.asarray(0), carry, jnp.asarray(False), last, bufs))
+    ran = jnp.minimum(jnp.arange(rounds), r - 1)  # at least one round runs
+    return carry, jax.tree.map(lambda b: b[ran], bufs), last, r
 
 
 def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...]
@@ -254,14 +306,16 @@ def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[in
     n = table.shape[0]
     k_run, k_eval = jax.random.split(key)
     runs = jax.random.split(k_run, config.restarts)
-    ws, final_loss, history = jax.vmap(lambda k: _train_one(k, table, hp, config, dims))(runs)
+    ws, final_loss, steps, history = jax.vmap(lambda k: _train_one(k, table, hp, config,
+                                                                    dims))(runs)
     x_eval = complex_normal(k_eval, (config.eval_signals, n), config.complex_dtype)
     inv = jax.vmap(lambda w: heldout_invariance_defect(w, table, x_eval))(ws)
     uni = jax.vmap(lambda F: unitarity_gap(F) / n)(ws.F)
     score = jnp.where(jnp.isfinite(inv + uni), inv + uni, jnp.inf)
     best = jnp.argmin(score)
     pick = lambda tree: jax.tree.map(lambda a: a[best], tree)  # noqa: E731
-    return TrainResult(ws[best], final_loss[best], inv[best], uni[best], pick(history))
+    return TrainResult(ws[best], final_loss[best], inv[best], uni[best], pick(history),
+                       steps[best])
 
 
 def _train_impl(key, table, hp, config, dims):
