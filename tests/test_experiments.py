@@ -13,8 +13,17 @@ SMALL = TrainConfig(steps=1600)
 
 
 def test_figure3_writes_csv_and_png_matching_the_sweeps(tmp_path):
-    res = figure3(tmp_path, groups=("C3",), runs=2, noise=np.array([0.0, 3.0]),
-                  recipes=("ours",), ours=OursRecipe(SMALL), refine_step=0.0, progress=False)
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    matplotlib.use("pdf")  # a backend the figure code must leave alone (a notebook's inline)
+    try:
+        res = figure3(tmp_path, groups=("C3",), runs=2, noise=np.array([0.0, 3.0]),
+                      recipes=("ours",), ours=OursRecipe(SMALL), refine_step=0.0,
+                      progress=False)
+        assert matplotlib.get_backend() == "pdf"
+    finally:
+        matplotlib.use(before)
     rows = list(csv.DictReader(open(tmp_path / "fig3.csv")))
     assert [float(r["noise_std"]) for r in rows] == [0.0, 3.0]
     assert {r["recipe"] for r in rows} == {"ours"}

@@ -252,12 +252,10 @@ _STYLE = {"paper": ("tab:red", "reference recipe (W(e)=I, η=10, batch 4, Adam 1
 
 
 def _plot(path, groups, recipes, curves, transitions, runs) -> None:
-    import matplotlib
+    from matplotlib.figure import Figure  # not pyplot: no backend switch in a notebook
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 3.9), squeeze=False)
+    fig = Figure(figsize=(5.2 * len(groups), 3.9))
+    axes = fig.subplots(1, len(groups), squeeze=False)
     for ax, gname in zip(axes[0], groups):
         if gname in PAPER_FIG3:
             lo, hi = PAPER_FIG3[gname]
@@ -286,7 +284,6 @@ def _plot(path, groups, recipes, curves, transitions, runs) -> None:
     fig.suptitle("Figure 3: exact table recovery against noise, the reference recipe and ours",
                  fontsize=10)
     _save_png(fig, path)
-    plt.close(fig)
 
 
 # --- ablation ---------------------------------------------------------------------------

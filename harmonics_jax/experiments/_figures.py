@@ -45,14 +45,12 @@ def figure2(out_dir: str | Path, *, groups=("C6", "C2xC2xC2", "D3"), seeds: int 
     """Train ``seeds`` networks per group; draw the table read back from the first network
     that meets the hypotheses beside the true table.  Writes ``fig2.png`` and
     ``fig2_<group>.csv`` (the recovered table).  Returns per-group facts."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: no backend switch in a notebook
 
     out = Path(out_dir)
     facts = {}
-    fig, axes = plt.subplots(2, len(groups), figsize=(3.4 * len(groups), 6.6), squeeze=False)
+    fig = Figure(figsize=(3.4 * len(groups), 6.6))
+    axes = fig.subplots(2, len(groups), squeeze=False)
     for col, name in enumerate(groups):
         g = named_group(name)
         summary = run_sweep(g, out / name, config=config, num_seeds=seeds,
@@ -84,5 +82,4 @@ def figure2(out_dir: str | Path, *, groups=("C6", "C2xC2xC2", "D3"), seeds: int 
     fig.suptitle("Figure 2: multiplication tables read back from trained power-spectral "
                  "networks (row g, column h: label of g·h)", fontsize=10)
     _save_png(fig, out / "fig2.png")
-    plt.close(fig)
     return facts

@@ -23,9 +23,15 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
-from hypothesis.extra import numpy as hnp
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+    from hypothesis.extra import numpy as hnp
+except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError(
+        "harmonics_jax.testing.strategies needs Hypothesis, which the 'test' extra installs: "
+        "pip install 'harmonics_jax[test]' (or pip install hypothesis)") from err
 
 from .._constructors import (
     alternating,
