@@ -21,7 +21,9 @@ Default recipe (``TrainConfig()``, ``Hyperparams()``), chosen by measurement
 
 Entry points: :func:`train` (one network, jitted) and :func:`sweep` (vmap over seeds and a
 hyper-parameter axis, seeds sharded over devices); both return a :class:`TrainResult`
-whose ``weights`` is a :class:`~harmonics_jax.models.SpectralWeights`.  See ``_engine`` for
+whose ``weights`` is a :class:`~harmonics_jax.models.SpectralWeights` and whose ``history``
+(:class:`TrainHistory`) holds the curves and snapshots recorded during training.  Any
+positive ``steps`` trains: rounds, warm-up and log cadence adapt (:class:`TrainConfig`).  See ``_engine`` for
 what recompiles and for multi-host use with ``jax.distributed.initialize()``.
 """
 

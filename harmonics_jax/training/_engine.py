@@ -5,8 +5,9 @@ What recompiles: ``train``/``sweep`` compile once per (group order, block dims,
 :class:`TrainConfig`, number of seeds after padding, length of the hyper-parameter axis).
 The group *table* and the values in :class:`Hyperparams` (learning rate, penalty weight,
 noise std) are traced array inputs: a different group of the same order or new values reuse
-the compiled program.  Everything inside training (data sampling, Adam, retraction, the loss
-curve every ``log_every`` steps) runs in one ``lax.scan`` with no host round trips.
+the compiled program.  Everything inside training (data sampling, Adam, retraction, the
+history every ``log_every`` steps and at round ends) runs in one ``lax.scan`` over rounds —
+a ``lax.while_loop`` with ``TrainConfig(stop_when_verified=True)`` — with no host round trips.
 
 Devices: ``sweep`` places the seed axis on a 1-D mesh over ``jax.devices()`` with
 ``NamedSharding(mesh, P(None, "seeds"))``, padding the seed count to a multiple of the device
@@ -48,7 +49,8 @@ from ..optim import (RoundsScheduleState, redraw_noninvariant_blocks, restart_ro
                      rounds_schedule, scale_by_rounds_schedule, unitary_adam)
 from ._config import Hyperparams, TrainConfig, check_hyperparams
 
-__all__ = ["TrainResult", "TrainHistory", "train", "sweep", "lower_sweep", "trace_counts", "resolve_block_dims"]
+__all__ = ["TrainResult", "TrainHistory", "train", "sweep", "lower_sweep", "trace_counts",
+           "resolve_block_dims"]
 
 # How many times each jitted entry point has been traced (incremented only while tracing).
 _TRACES: Counter = Counter()
