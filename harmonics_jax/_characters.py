@@ -21,6 +21,9 @@ from functools import lru_cache
 import numpy as np
 
 from ._group import FiniteGroup
+from ._core._interrupt import interruptible_if
+from ._core._memory import require_memory
+from ._core._progress import report_progress
 
 __all__ = ["CharacterTable", "character_table"]
 
@@ -97,6 +100,28 @@ def _random_hermitian_coeff(rng: np.random.Generator, star: np.ndarray) -> np.nd
     return (c + np.conj(c[star])) / 2  # c_{i*} = conj(c_i)
 
 
+def _eigh_on_basis(group: FiniteGroup, coeff: np.ndarray, d: np.ndarray,
+                   basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigen-decomposition of the Hermitian D⁻¹ M D restricted to span(basis)."""
+    m = _class_matrix(group, coeff)
+    herm = (m * d[None, :]) / d[:, None]
+    del m  # r × r complex temporaries: hold at most two at a time
+    herm = (herm + herm.conj().T) / 2
+    small = basis.conj().T @ herm @ basis
+    del herm
+    small = (small + small.conj().T) / 2
+    return np.linalg.eigh(small)
+
+
+def _memory_estimate(n: int, r: int) -> int:
+    """Peak bytes of the character computation (n elements, r classes): the class
+    matrix, its Hermitian form and the eigenvectors (complex r × r), and the (n, r) index
+    arrays of :func:`_class_matrix`.  Each level of :func:`_split` frees its r × r
+    temporaries before recursing, so the peak does not grow with the recursion depth.
+    ``benchmarks/size_guards.py`` compares it with measured peaks."""
+    return 64 * r * r + 48 * n * r
+
+
 def _split(group: FiniteGroup, basis: np.ndarray, rng: np.random.Generator,
            depth: int = 0) -> list[np.ndarray]:
     """Split span(basis) (orthonormal columns, D⁻¹-scaled coordinates) into the common
@@ -107,13 +132,13 @@ def _split(group: FiniteGroup, basis: np.ndarray, rng: np.random.Generator,
     if depth > 20:
         raise RuntimeError("character computation did not separate the classes; please "
                            "report this group table")
-    d = np.sqrt(sizes)
-    m = _class_matrix(group, _random_hermitian_coeff(rng, star))
-    herm = (m * d[None, :]) / d[:, None]
-    herm = (herm + herm.conj().T) / 2
-    small = basis.conj().T @ herm @ basis
-    small = (small + small.conj().T) / 2
-    vals, vecs = np.linalg.eigh(small)
+    coeff = _random_hermitian_coeff(rng, star)
+    if depth == 0:
+        report_progress(f"characters: diagonalising the {len(sizes)} × {len(sizes)} class "
+                        "algebra")
+    # one long LAPACK/NumPy call each: in a worker thread, so Ctrl-C is not held up
+    vals, vecs = interruptible_if(len(sizes) >= 256 or group.order >= 512, _eigh_on_basis,
+                                  group, coeff, np.sqrt(sizes), basis)
     scale = max(1.0, float(np.max(np.abs(vals))))
     cuts = np.flatnonzero(np.diff(vals) > 1e-7 * scale) + 1
     out: list[np.ndarray] = []
@@ -131,8 +156,12 @@ def _snap_linear(chi: np.ndarray, orders: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def _character_values(group: FiniteGroup) -> np.ndarray:
-    idx, r, reps, sizes, _ = _class_data(group)
     n = group.order
+    require_memory(16 * n * n, f"the conjugacy classes of a group of order {n}")
+    report_progress(f"conjugacy classes of a group of order {n}")
+    idx, r, reps, sizes, _ = _class_data(group)
+    require_memory(_memory_estimate(n, r),
+                   f"the character table of a group of order {n} with {r} classes")
     rng = np.random.default_rng(_SEED)
     vectors = _split(group, np.eye(r, dtype=complex), rng)
     chars = []

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._group import FiniteGroup
+from ._core._memory import require_memory
 
 __all__ = [
     "cyclic",
@@ -42,6 +43,12 @@ def _positive_int(value: object, what: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def _require_table_memory(order: int, what: str) -> None:
+    """Refuse before building a table this machine cannot hold: the constructors below
+    make a few int64 (n, n) temporaries (at most 6 at once, dihedral)."""
+    require_memory(48 * order * order, f"the Cayley table of {what} (order {order})")
+
+
 def _trusted(table: np.ndarray, name: str) -> FiniteGroup:
     """Wrap a table built by a constructor of this module (identity at label 0)."""
     table = np.ascontiguousarray(table, dtype=np.int64)
@@ -58,6 +65,7 @@ def cyclic(n: int) -> FiniteGroup:
     [3, 0, 1, 2]
     """
     n = _positive_int(n, "cyclic(n): n")
+    _require_table_memory(n, f"C{n}")
     ar = np.arange(n)
     return _trusted(np.add.outer(ar, ar) % n, f"C{n}")
 
@@ -71,6 +79,7 @@ def dihedral(n: int) -> FiniteGroup:
     6
     """
     n = _positive_int(n, "dihedral(n): n (the group has order 2n)")
+    _require_table_memory(2 * n, f"D{n}")
     k, f = np.divmod(np.arange(2 * n), n)[::-1]  # label = k + n f
     a, fa = k[:, None], f[:, None]
     b, fb = k[None, :], f[None, :]
@@ -87,6 +96,7 @@ def dicyclic(n: int) -> FiniteGroup:
     12
     """
     n = _positive_int(n, "dicyclic(n): n (the group has order 4n)")
+    _require_table_memory(4 * n, f"Dic{n}")
     m = 2 * n
     k, f = np.arange(2 * m) % m, np.arange(2 * m) // m
     a, fa = k[:, None], f[:, None]
@@ -155,7 +165,7 @@ def alternating(n: int) -> FiniteGroup:
     n = _positive_int(n, "alternating(n): n")
     if math.factorial(n) // 2 > _MAX_PERMUTATION_ORDER:
         raise ValueError(f"alternating({n}) has order {math.factorial(n) // 2}; the limit is "
-                         f"{_MAX_PERMUTATION_ORDER} elements (n ≤ 8)")
+                         f"{_MAX_PERMUTATION_ORDER} elements (n ≤ 7)")
     perms = np.array(list(itertools.permutations(range(n))), dtype=np.int64).reshape(-1, n)
     perms = perms[_is_even(perms)]
     return _trusted(_permutation_table(perms), f"A{n}")
@@ -170,6 +180,7 @@ def direct_product(g: FiniteGroup, h: FiniteGroup) -> FiniteGroup:
     for what, x in (("g", g), ("h", h)):
         if not isinstance(x, FiniteGroup):
             raise TypeError(f"direct_product: {what} must be a FiniteGroup, got {type(x).__name__}")
+    _require_table_memory(g.order * h.order, f"{g.name}x{h.name}")
     tg, th = np.asarray(g.table), np.asarray(h.table)
     m = h.order
     table = (tg[:, None, :, None] * m + th[None, :, None, :]).reshape(g.order * m, g.order * m)
@@ -203,6 +214,7 @@ def semidirect_product(n: FiniteGroup, h: FiniteGroup, action: object, *,
                          "permutation of N's labels")
     if act.dtype == bool or not np.issubdtype(act.dtype, np.integer):
         raise ValueError("semidirect_product: action entries must be integer labels of N")
+    _require_table_memory(n.order * h.order, name or f"{n.name}:{h.name}")
     tn, th = np.asarray(n.table), np.asarray(h.table)
     for b in range(h.order):
         phi = act[b]
@@ -284,6 +296,9 @@ _FAMILIES = {
     "Dic": dicyclic,
 }
 _TOKEN = re.compile(r"^(Dic|C|D|S|A|Q)(\d+)$")
+_NAMES = ("Use C<n> (cyclic, order n), D<n> (dihedral, order 2n), S<n> (symmetric), A<n> "
+          "(alternating), Q8, Dic<n> (dicyclic, order 4n), joined by 'x' for direct products, "
+          "e.g. 'C2xC4'")
 
 
 def named_group(spec: str) -> FiniteGroup:
@@ -295,16 +310,14 @@ def named_group(spec: str) -> FiniteGroup:
     """
     if not isinstance(spec, str):
         raise TypeError(f"named_group(spec): spec must be a string such as 'D4', got {type(spec).__name__}")
+    if not spec.strip():
+        raise ValueError(f"the group name is empty. {_NAMES}")
     parts = [p.strip() for p in spec.strip().split("x")]
     factors = []
     for part in parts:
         m = _TOKEN.match(part)
         if m is None or (m.group(1) == "Q" and m.group(2) != "8"):
-            raise ValueError(
-                f"unknown group {spec!r}: could not read {part!r}. Use C<n> (cyclic, order n), "
-                "D<n> (dihedral, order 2n), S<n> (symmetric), A<n> (alternating), Q8, "
-                "Dic<n> (dicyclic, order 4n), joined by 'x' for direct products, e.g. 'C2xC4'"
-            )
+            raise ValueError(f"unknown group {spec!r}: could not read {part!r}. {_NAMES}")
         fam, num = m.group(1), int(m.group(2))
         factors.append(quaternion() if fam == "Q" else _FAMILIES[fam](num))
     result = factors[0]

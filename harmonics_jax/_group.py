@@ -59,6 +59,16 @@ def _as_integer_table(table: object) -> np.ndarray:
                 f"table: entry [{g}, {h}] = {float(arr[g, h])!r} is not an integer label; "
                 "labels must be whole numbers 0..n-1"
             )
+    n = arr.shape[0]
+    # an entry that int64 cannot hold would wrap in the cast (1e20 became -2**63): report
+    # it as written; other out-of-range labels are left to the checks that count them
+    bad = np.argwhere((arr < -(2**62)) | (arr > 2**62))
+    if bad.size:
+        g, h = bad[0]
+        raise ValueError(
+            f"table: entry [{g}, {h}] = {arr[g, h].item()!r} is out of range; a group of "
+            f"order {n} uses labels 0..{n - 1}"
+        )
     return arr.astype(np.int64)
 
 

@@ -24,6 +24,9 @@ import numpy as np
 
 from ._characters import _SEED, _character_values
 from ._group import FiniteGroup
+from ._core._interrupt import interruptible_if
+from ._core._memory import require_memory
+from ._core._progress import report_progress
 
 __all__ = ["irreps", "irrep_dims"]
 
@@ -75,20 +78,40 @@ def _matrices(group: FiniteGroup, q: np.ndarray) -> np.ndarray:
     return out
 
 
+def _irrep(group, right_div, left_div, inv, chi, d, rng) -> np.ndarray:
+    return _matrices(group, _one_copy(right_div, left_div, inv, chi, d, rng))
+
+
+def memory_estimate(n: int) -> int:
+    """Peak bytes of :func:`irreps` on a group of order n beyond its table: the two (n, n)
+    int64 division tables, the complex (n, n) projector with its temporaries and the
+    complex (n, n) matrix of the random Hermitian element; the character table is guarded
+    separately.  ``benchmarks/size_guards.py`` compares it with measured peaks."""
+    return 112 * n * n
+
+
 @lru_cache(maxsize=64)
 def _irreps_cached(group: FiniteGroup) -> tuple[np.ndarray, ...]:
+    n = group.order
+    require_memory(memory_estimate(n), f"the irreps of a group of order {n}")
     values = _character_values(group)
     on_elements = values[:, group.class_index]
     rng = np.random.default_rng(_SEED + 1)
     t, inv = np.asarray(group.table), np.asarray(group.inverse)
     right_div, left_div = t[:, inv], t[inv, :]
     result = []
-    for chi in on_elements:
-        d = int(np.rint(chi[group.identity].real))
+    dims = np.rint(on_elements[:, group.identity].real).astype(int)
+    done, todo = 0, int(np.sum(dims > 1))
+    for chi, d in zip(on_elements, dims.tolist()):
         if d == 1:
             rho = chi.reshape(-1, 1, 1).astype(complex)
         else:
-            rho = _matrices(group, _one_copy(right_div, left_div, inv, chi, d, rng))
+            done += 1
+            report_progress(f"irreps: {done}/{todo} of dimension ≥ 2 (this one {d})")
+            # each irrep is a few NumPy calls over (n, n) arrays: for a large group, in a
+            # worker thread, so that Ctrl-C is honoured at once
+            rho = interruptible_if(n >= 512, _irrep, group, right_div, left_div, inv, chi,
+                                   d, rng)
         rho.setflags(write=False)
         result.append(rho)
     return tuple(result)

@@ -28,10 +28,14 @@ def _abs2(z: Array) -> Array:
 
 
 def safe_ratio(num: Array, den: Array) -> Array:
-    """num/den, with 0/0 = 0 and x/0 = inf (never NaN)."""
+    """num/den for non-negative measures, with 0/0 = 0 (nothing to measure: no defect) and
+    x/0 = inf.  A non-finite input stays non-finite: NaN in either, or inf/inf, gives NaN,
+    so that weights or residuals that are NaN never read as a perfect 0 (every check then
+    fails, since NaN ≤ tolerance is False)."""
     pos = den > 0
     ratio = num / jnp.where(pos, den, 1)
-    return jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))
+    defined = jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))
+    return jnp.where(jnp.isnan(num) | jnp.isnan(den), jnp.nan, defined)
 
 
 def invariance_terms(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array]:

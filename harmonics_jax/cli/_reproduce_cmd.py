@@ -11,6 +11,7 @@ import numpy as np
 from ..experiments import (PAPER_FIG3, OursRecipe, PaperRecipe, figure2, figure3,
                            figure3_ablation)
 from ..training import TrainConfig
+from ._common import bounded_int, names, out_path
 
 TARGETS = {
     "fig2": "recovered tables of C6, C2xC2xC2 and D3 beside the true tables",
@@ -34,15 +35,15 @@ def add_parser(sub) -> None:
         + "; ".join(f"{k}: {v}" for k, v in TARGETS.items()) + ". Recipes: "
         + "; ".join(f"{k}: {v}" for k, v in RECIPES.items()) + ".")
     p.add_argument("figure", choices=sorted(TARGETS))
-    p.add_argument("--out", default=None, metavar="DIR",
+    p.add_argument("--out", type=out_path, default=None, metavar="DIR",
                    help="output folder (default: runs/<figure>; runs/fig3 for fig3-ablation)")
     p.add_argument("--recipe", choices=["paper", "ours", "both"], default="both",
-                   help="training recipe(s) for fig3 targets; 'both' (default) draws both curves")
-    p.add_argument("--runs", type=int, default=20,
+                   help="training recipe(s) for fig3 targets; 'both' draws both curves")
+    p.add_argument("--runs", type=bounded_int(1), default=20,
                    help="networks per noise level (fig3 targets; default %(default)s)")
-    p.add_argument("--seeds", type=int, default=8,
+    p.add_argument("--seeds", type=bounded_int(1), default=8,
                    help="networks per group (fig2; default %(default)s)")
-    p.add_argument("--steps", type=int, default=None,
+    p.add_argument("--steps", type=bounded_int(1), default=None,
                    help="optimiser steps per network (default: each recipe's own, 4000 for "
                    "ours and 12500 for the paper's)")
     p.add_argument("--noise", default="0:2:0.1",
@@ -53,10 +54,10 @@ def add_parser(sub) -> None:
                    "%(default)s)")
     p.add_argument("--constraint", choices=["unitary", "penalty"],
                    default=TrainConfig().constraint,
-                   help="our recipe: exact unitarity (default) or the penalty η‖F^†F − nI‖²")
-    p.add_argument("--groups", default=None,
+                   help="our recipe: exact unitarity or the penalty η‖F^†F − nI‖²")
+    p.add_argument("--groups", type=names, default=None,
                    help="comma-separated groups instead of the figure's own (fig3 targets)")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
 
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     groups = ("C5", "C6") if args.figure != "fig3-nonabelian" else ("D3", "D4", "Q8", "A4")
     if args.groups:
-        groups = tuple(s.strip() for s in args.groups.split(",") if s.strip())
+        groups = tuple(args.groups)
     noise = _grid(args.noise)
     progress = not args.no_progress
     if args.figure == "fig3-ablation":

@@ -2,21 +2,44 @@ r"""Resumable, chunked seed sweeps written to a folder: train → verify → sav
 
 Layout of ``out_dir``::
 
-    spec.json                the sweep's full specification (group table, recipe, seeds)
-    chunks/chunk_00000.npz   weights F and every verification number of one chunk of seeds
-    summary.json             one record per network in ``runs`` plus per-sweep totals
+    spec.json                the sweep's full specification (group table, recipe,
+                             hyper-parameters, seeds, chunking, tolerances) and its digest
+    chunks/chunk_00000.npz   weights F and every verification number of one chunk of seeds,
+                             with a record saying which sweep and seeds it holds
+    summary.json             one record per network in ``runs`` plus per-setting totals
+    rejected/                chunk files moved aside by ``repair=True``, and why (log.txt)
 
 Seeds are trained in chunks of ``chunk_size`` (every chunk has the same shape, so the
 training program compiles once).  After each chunk the chunk file and ``summary.json`` are
 written atomically; an interrupted sweep (Ctrl-C, a killed process) keeps every finished
-chunk, and ``resume=True`` continues where it stopped.  Seed s of a sweep always uses the
-key ``fold_in(key(seed), s)``, so the numbers do not depend on the chunk size, on
-resuming, or on the number of devices (of the same kind).
+chunk, and ``resume=True`` continues where it stopped.
+
+What is checked (nothing is believed unchecked):
+
+* ``spec.json`` is written only after every argument has been validated; on resume it must
+  equal the new spec field by field (the error names each differing field, old → new);
+  a folder with chunks or a summary but no ``spec.json`` is refused.
+* every chunk file is read in full and checked against the spec (see ``_integrity``): a
+  corrupt file, a file from another sweep, a file moved to another index or edited after
+  writing is named with the reason.  By default the sweep then refuses and changes
+  nothing; ``repair=True`` moves those files to ``rejected/`` and recomputes them.
+* one process writes a folder at a time (an advisory lock on the folder); temporaries that
+  a killed run left behind are deleted on the next run.
+
+Seed s of a sweep always uses the key ``fold_in(key(seed), s)``, and verification runs in
+blocks of a fixed number of networks (:data:`VERIFY_BLOCK`, padded), so neither the weights
+nor any verification number depends on the chunk size or on resuming: bitwise, as
+``tests/test_runner.py`` checks for chunks of 4 and 3 (XLA does not promise it in general:
+before verification ran in fixed blocks, the verification numbers of the same weights
+moved at float32 round-off between chunk sizes, because XLA's vectorised code depends on
+the batch size; the test would catch a change).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -25,76 +48,98 @@ import jax
 import numpy as np
 
 from .._group import FiniteGroup
-from ..training import Hyperparams, TrainConfig, resolve_block_dims, sweep
+from .._core._interrupt import interruptible
+from .._core._memory import size_guards_off
+from ..models import SpectralWeights
+from ..training import Hyperparams, TrainConfig, check_hyperparams, resolve_block_dims, sweep
 from ..verify import Tolerances, VerificationReport, verify_batched
-from ._store import read_json, save_npz_atomic, write_json_atomic
+from ._folder import check_out_dir, list_chunk_files, move_aside, writer_lock
+from ._guards import VERIFY_BLOCK, check_feasible
+from ._integrity import CHUNK_FILE, ChunkError, chunk_file_name, chunk_record, read_chunk, \
+    write_chunk
+from ._meta import environment, software
+from ._spec import SweepSpec, describe_differences, read_spec_file
+from ._store import remove_stale_temporaries, write_json_atomic
 
-__all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS"]
+__all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS", "VERIFY_BLOCK"]
 
 # Per-network fields copied from the VerificationReport into summary.json (declared there).
 RUN_FIELDS = VerificationReport.summary_fields()
 
-
-@dataclasses.dataclass(frozen=True)
-class SweepSpec:
-    """Everything that determines a sweep's numbers (saved as ``spec.json``)."""
-
-    group_name: str
-    table: tuple[tuple[int, ...], ...]
-    block_dims: tuple[int, ...]
-    config: dict
-    hparams: dict  # name -> list of H values (the hyper-parameter axis)
-    num_seeds: int
-    chunk_size: int
-    seed: int
-
-    def to_json(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, d: dict) -> SweepSpec:
-        d = dict(d)
-        d["table"] = tuple(tuple(r) for r in d["table"])
-        d["block_dims"] = tuple(d["block_dims"])
-        return cls(**d)
+_OWN_FILES = re.compile(r"spec\.json|summary\.json")
 
 
 def _hparam_axis(hparams: Hyperparams) -> dict[str, list[float]]:
-    arrs = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in hparams._asdict().items()}
+    if not isinstance(hparams, Hyperparams):
+        raise TypeError(f"run_sweep: hparams must be a Hyperparams, got "
+                        f"{type(hparams).__name__}")
+    try:
+        arrs = {k: np.atleast_1d(np.asarray(v, dtype=float))
+                for k, v in hparams._asdict().items()}
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"run_sweep: hparams must hold numbers ({err})") from None
     size = max(a.shape[0] for a in arrs.values())
     for k, a in arrs.items():
         if a.ndim != 1 or a.shape[0] not in (1, size):
             raise ValueError(f"hparams.{k}: expected a scalar or {size} values, got shape "
                              f"{a.shape}")
-    return {k: np.broadcast_to(a, (size,)).tolist() for k, a in arrs.items()}
+    axis = {k: np.broadcast_to(a, (size,)) for k, a in arrs.items()}
+    check_hyperparams(Hyperparams(**axis), batched=True)  # finite, positive lr, ...
+    return {k: a.tolist() for k, a in axis.items()}
 
 
 def _chunk_name(index: int) -> str:
     """The chunk file, relative to the sweep folder (as recorded in summary.json)."""
-    return f"chunks/chunk_{index:05d}.npz"
+    return f"chunks/{chunk_file_name(index)}"
 
 
 def _chunk_path(out: Path, index: int) -> Path:
     return out / _chunk_name(index)
 
 
+def _verify_in_blocks(weights: SpectralWeights, group: FiniteGroup,
+                      tolerances: Tolerances) -> dict[str, np.ndarray]:
+    """The RUN_FIELDS of networks with batch axes (H, S), verified in blocks of VERIFY_BLOCK
+    networks (padded; one compilation, numbers independent of the chunk size)."""
+    F = np.asarray(weights.F)
+    batch = F.shape[:-2]
+    F = F.reshape(-1, *F.shape[-2:])
+    m = F.shape[0]
+    pad = -m % VERIFY_BLOCK
+    F = np.concatenate([F, np.repeat(F[:1], pad, axis=0)]) if pad else F
+    parts = []
+    for start in range(0, F.shape[0], VERIFY_BLOCK):
+        block = SpectralWeights(F[start:start + VERIFY_BLOCK], block_shapes=weights.block_shapes)
+        report = verify_batched(block, group, tolerances=tolerances)
+        parts.append({k: np.asarray(getattr(report, k)) for k in RUN_FIELDS})
+    return {k: np.concatenate([p[k] for p in parts])[:m].reshape(batch) for k in RUN_FIELDS}
+
+
 def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.ndarray,
                       tolerances: Tolerances) -> dict[str, np.ndarray]:
     hp = Hyperparams(**{k: np.asarray(v) for k, v in spec.hparams.items()})
     result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
-    report = verify_batched(result.weights, group, tolerances=tolerances)  # (H, S) networks
-    arrays = {k: np.asarray(getattr(report, k)) for k in RUN_FIELDS}
+    report = _verify_in_blocks(result.weights, group, tolerances)  # (H, S) networks
+    arrays = dict(report)
     arrays["final_loss"] = np.asarray(result.final_loss)
     arrays["F"] = np.asarray(result.weights.F)  # (H, S, n, n)
     arrays["seeds"] = seeds
     return arrays
 
 
+def _expected_arrays(spec: SweepSpec, index: int) -> dict:
+    """Name → (shape, dtype kinds) of every array in chunk ``index``."""
+    start, stop = spec.chunk_seeds(index)
+    hs = (spec.num_settings, stop - start)
+    n = spec.order
+    out: dict[str, tuple] = {k: (hs, "biuf") for k in RUN_FIELDS}
+    out["final_loss"] = (hs, "f")
+    out["F"] = ((*hs, n, n), "c")
+    out["seeds"] = ((stop - start,), "iu")
+    return out
+
+
 def _records(arrays: dict[str, np.ndarray], spec: SweepSpec, chunk: int) -> list[dict]:
-    missing = [k for k in (*RUN_FIELDS, "final_loss") if k not in arrays]
-    if missing:
-        raise ValueError(f"{_chunk_name(chunk)} lacks the fields {missing}: it was written by "
-                         "an older harmonics_jax; continue in a new output folder")
     h, s = arrays["F"].shape[:2]
     out = []
     for i in range(h):
@@ -107,8 +152,13 @@ def _records(arrays: dict[str, np.ndarray], spec: SweepSpec, chunk: int) -> list
     return out
 
 
+def _non_finite(r: dict) -> bool:
+    return not all(np.isfinite(r[k]) for k in ("invariance_defect", "unitarity_defect"))
+
+
 def _totals(rs: list[dict]) -> dict:
-    """Per-setting totals of the declared columns (VerificationReport.columns())."""
+    """Per-setting totals of the declared columns (VerificationReport.columns()), and how
+    many networks have non-finite defects (diverged)."""
     met = [r for r in rs if r["hypotheses_met"]]
     out: dict[str, Any] = {"networks": len(rs)}
     for name, col in VerificationReport.columns():
@@ -118,98 +168,206 @@ def _totals(rs: list[dict]) -> dict:
             out[col.key] = sum(bool(r[name]) for r in met)
         else:
             out[col.key] = _median([r[name] for r in rs])
+    out["non_finite"] = sum(_non_finite(r) for r in rs)
     return out
 
 
-def _summarise(spec: SweepSpec, runs: list[dict], elapsed: float, complete: bool) -> dict:
+def _summarise(spec: SweepSpec, runs: list[dict], seconds: float, complete: bool,
+               env: dict, chunk_software: list[dict]) -> dict:
     by_h = []
-    for i in range(len(next(iter(spec.hparams.values())))):
+    for i in range(spec.num_settings):
         rs = [r for r in runs if r["hparam_index"] == i]
         by_h.append({**{k: spec.hparams[k][i] for k in spec.hparams}, **_totals(rs)})
     return {
-        "group": spec.group_name, "order": len(spec.table), "block_dims": spec.block_dims,
-        "num_seeds": spec.num_seeds, "complete": complete, "seconds": round(elapsed, 3),
-        "config": spec.config, "totals": by_h, "runs": runs,
+        "group": spec.group_name, "order": spec.order, "block_dims": spec.block_dims,
+        "num_seeds": spec.num_seeds, "complete": complete, "seconds": round(seconds, 3),
+        "config": spec.config, "tolerances": spec.tolerances, "environment": env,
+        "chunk_software": chunk_software, "totals": by_h, "runs": runs,
     }
+
+
+def _check_arguments(group, config, num_seeds, chunk_size, seed, tolerances) -> None:
+    if not isinstance(group, FiniteGroup):
+        raise TypeError(f"run_sweep: group must be a FiniteGroup, got {type(group).__name__}")
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"run_sweep: config must be a TrainConfig, got "
+                        f"{type(config).__name__}")
+    if not isinstance(tolerances, Tolerances):
+        raise TypeError(f"run_sweep: tolerances must be a Tolerances, got "
+                        f"{type(tolerances).__name__}")
+    for name, v in (("num_seeds", num_seeds), ("chunk_size", chunk_size)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"run_sweep: {name} must be a positive integer, got {v!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or \
+            not 0 <= seed < 2**32:
+        raise ValueError(f"run_sweep: seed must be an integer in [0, 2**32), got {seed!r}")
+
+
+def _open_folder(out: Path, spec: SweepSpec, resume: bool, env: dict) -> None:
+    """Compare with (or create) spec.json; refuse files that no spec accounts for."""
+    spec_file = out / "spec.json"
+    if spec_file.exists():
+        old = read_spec_file(spec_file)
+        if old != spec:
+            diff = describe_differences(old, spec)
+            raise ValueError(f"{out} already holds a different sweep ({spec_file}); it "
+                             f"differs in: {'; '.join(diff)}. Choose another output folder, "
+                             "or delete this one")
+        if not resume:
+            raise ValueError(f"{out} already holds this sweep; pass --resume (resume=True) "
+                             "to continue it, or choose another output folder")
+        return
+    strays = sorted(list_chunk_files(out / "chunks"))
+    strays += ["summary.json"] if (out / "summary.json").exists() else []
+    if strays:
+        raise ValueError(f"{out} holds {', '.join(strays[:3])}{', …' if len(strays) > 3 else ''}"
+                         " but no spec.json, so nothing says which sweep they belong to; "
+                         "they are not used. Move them away, or choose another output folder")
+    write_json_atomic(spec_file, spec.file_contents(env))
+
+
+def _scan_chunks(out: Path, spec: SweepSpec, repair: bool) -> dict[int, tuple[dict, dict]]:
+    """Read and check every chunk file present; refuse (or, with repair, move aside)
+    every file that fails.  Lists the folder once: no per-index existence checks."""
+    good: dict[int, tuple[dict, dict]] = {}
+    bad: list[ChunkError] = []
+    for name, path in sorted(list_chunk_files(out / "chunks").items()):
+        index = int(CHUNK_FILE.fullmatch(name).group(1))
+        if name != chunk_file_name(index) or index >= spec.num_chunks:
+            bad.append(ChunkError(path, f"is not a chunk file of this sweep, which has "
+                                  f"{spec.num_chunks} chunks ({chunk_file_name(0)} … "
+                                  f"{chunk_file_name(spec.num_chunks - 1)})"))
+            continue
+        try:
+            good[index] = read_chunk(path, spec, index, _expected_arrays(spec, index))
+        except ChunkError as err:
+            bad.append(err)
+    if bad and not repair:
+        raise ValueError(
+            f"{out}: {len(bad)} chunk file(s) failed their check and were not used:\n  "
+            + "\n  ".join(str(e) for e in bad)
+            + "\nNothing was changed. Pass --repair (repair=True) to move them to "
+            f"{out / 'rejected'} and recompute them.")
+    for err in bad:
+        move_aside(out, err.path, err.reason)
+    return good
 
 
 def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = TrainConfig(),
               hparams: Hyperparams = Hyperparams(), num_seeds: int = 64, chunk_size: int = 16,
-              seed: int = 0, resume: bool = False, tolerances: Tolerances = Tolerances(),
-              progress: bool = True) -> dict:
+              seed: int = 0, resume: bool = False, repair: bool = False,
+              tolerances: Tolerances = Tolerances(), progress: bool = True,
+              force: bool = False, command: str | None = None) -> dict:
     """Train and verify ``num_seeds`` networks per hyper-parameter value, in chunks, into
     ``out_dir`` (see the module docstring).  Returns the summary (also ``summary.json``).
 
-    Raises ``ValueError`` if ``out_dir`` already holds a different sweep, or holds this one
-    and ``resume`` is False.
-    """
-    if not isinstance(group, FiniteGroup):
-        raise TypeError(f"run_sweep: group must be a FiniteGroup, got {type(group).__name__}")
-    for name, v in (("num_seeds", num_seeds), ("chunk_size", chunk_size)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"run_sweep: {name} must be a positive integer, got {v!r}")
-    chunk_size = min(chunk_size, num_seeds)
-    out = Path(out_dir)
-    spec = SweepSpec(
-        group_name=group.name, table=tuple(map(tuple, np.asarray(group.table).tolist())),
-        block_dims=resolve_block_dims(group, config),
-        config=dataclasses.asdict(config.resolved()), hparams=_hparam_axis(hparams),
-        num_seeds=int(num_seeds), chunk_size=int(chunk_size), seed=int(seed),
-    )
-    spec_file = out / "spec.json"
-    if spec_file.exists():
-        old = SweepSpec.from_json(read_json(spec_file))
-        if old != spec:
-            raise ValueError(f"{out} already holds a different sweep (see {spec_file}); "
-                             "choose another output folder or delete it")
-        if not resume:
-            raise ValueError(f"{out} already holds this sweep; pass --resume (resume=True) "
-                             "to continue it, or choose another output folder")
-    else:
-        write_json_atomic(spec_file, spec.to_json())
+    ``resume`` continues a sweep already in ``out_dir``; ``repair`` does the same and also
+    moves chunk files that fail their check to ``out_dir/rejected/`` and recomputes them
+    (without it such files stop the sweep, naming each one and why).  ``force`` skips the
+    size guards (memory for the training, the verification and the summary; disk for the
+    chunks).  ``command`` is recorded as the command line that made the run (the CLI passes
+    its own; ``None`` for library calls).
 
-    num_chunks = -(-num_seeds // chunk_size)
+    Each chunk is computed in a worker thread so that Ctrl-C reaches the caller at once
+    (see ``harmonics_jax._core._interrupt``: JAX options must be set with ``jax.config.update``,
+    not with thread-local context managers).
+
+    Raises ``ValueError`` (before writing anything) on bad arguments, if ``out_dir`` holds
+    a different sweep, files without a ``spec.json``, or this sweep and ``resume`` is False.
+    """
+    _check_arguments(group, config, num_seeds, chunk_size, seed, tolerances)
+    resume = resume or repair
+    hp_axis = _hparam_axis(hparams)
+    chunk_size = min(int(chunk_size), int(num_seeds))
+    spec = SweepSpec.create(
+        group_name=group.name, table=np.asarray(group.table),
+        block_dims=resolve_block_dims(group, config),
+        config=dataclasses.asdict(config.resolved()),
+        hparams=hp_axis, num_seeds=int(num_seeds), chunk_size=chunk_size, seed=int(seed),
+        tolerances=dataclasses.asdict(tolerances))
+    out = check_out_dir(out_dir)
+    guards = size_guards_off() if force else contextlib.nullcontext()
+    with guards:
+        check_feasible(spec, config, out)
+        env = environment(command)
+        out.mkdir(parents=True, exist_ok=True)
+        with writer_lock(out):
+            remove_stale_temporaries(out, _OWN_FILES)
+            remove_stale_temporaries(out / "chunks", CHUNK_FILE)
+            _open_folder(out, spec, resume, env)
+            loaded = _scan_chunks(out, spec, repair)
+            return _run_chunks(group, spec, config, tolerances, out, loaded, env, progress)
+
+
+def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Tolerances,
+                out: Path, loaded: dict, env: dict, progress: bool) -> dict:
     runs: list[dict] = []
-    done = []
-    for c in range(num_chunks):
-        path = _chunk_path(out, c)
-        if path.exists():
-            with np.load(path) as z:
-                arrays = {k: z[k] for k in z.files}
-            runs.extend(_records(arrays, spec, c))
-            done.append(c)
-    todo = [c for c in range(num_chunks) if c not in done]
-    bar = _progress(progress, total=num_seeds, initial=min(num_seeds, len(done) * chunk_size),
-                    desc=f"{group.name} (order {group.order})")
-    start = time.perf_counter()
-    previous = 0.0
-    if (out / "summary.json").exists():
-        previous = float(read_json(out / "summary.json").get("seconds", 0.0))
+    seconds = 0.0
+    envs: list[dict] = []
+    for c, (arrays, record) in sorted(loaded.items()):
+        runs.extend(_records(arrays, spec, c))
+        seconds += float(record.get("seconds") or 0.0)
+        envs.append(software(record.get("environment") or {}))
+    initial = sum(stop - start for start, stop in map(spec.chunk_seeds, loaded))
+    bar = _progress(progress, total=spec.num_seeds, initial=initial,
+                    desc=f"{spec.group_name} (order {spec.order})")
     try:
-        for c in todo:
-            # every chunk has chunk_size seeds (the last one padded) -> one compilation
-            seeds = np.arange(c * chunk_size, (c + 1) * chunk_size)
-            arrays = _train_and_verify(group, spec, config, seeds, tolerances)
-            keep = seeds < num_seeds
+        for c in range(spec.num_chunks):
+            if c in loaded:
+                continue
+            start, stop = spec.chunk_seeds(c)
+            # every chunk trains chunk_size seeds (the last one padded) -> one compilation
+            seeds = np.arange(start, start + spec.chunk_size)
+            began = time.perf_counter()
+            arrays = interruptible(_train_and_verify, group, spec, config, seeds, tolerances)
+            keep = seeds < stop
             arrays = {k: v[keep] if k == "seeds" else v[:, keep] for k, v in arrays.items()}
-            save_npz_atomic(_chunk_path(out, c), **arrays)
+            elapsed = time.perf_counter() - began
+            chunk_env = environment(env["command"])
+            write_chunk(_chunk_path(out, c), arrays,
+                        chunk_record(spec, c, arrays, chunk_env, elapsed))
             runs.extend(_records(arrays, spec, c))
-            elapsed = previous + time.perf_counter() - start
+            seconds += elapsed
+            envs.append(software(chunk_env))
             write_json_atomic(out / "summary.json",
-                              _summarise(spec, _sorted(runs), elapsed, complete=False))
+                              _summarise(spec, _sorted(runs), seconds, False, env,
+                                         _distinct(envs)))
             if bar is not None:
                 bar.update(int(keep.sum()))
     finally:
         if bar is not None:
             bar.close()
-    summary = _summarise(spec, _sorted(runs), previous + time.perf_counter() - start,
-                         complete=True)
+    if len(runs) != spec.num_seeds * spec.num_settings:  # cannot happen: every chunk checked
+        raise RuntimeError(f"{out}: {len(runs)} records for {spec.num_seeds} seeds × "
+                           f"{spec.num_settings} settings; please report this")
+    summary = _summarise(spec, _sorted(runs), seconds, True, env, _distinct(envs))
     write_json_atomic(out / "summary.json", summary)
     return summary
 
 
-def _median(values: list[float]) -> float:
-    return float(np.median(values)) if values else float("nan")
+def _distinct(envs: list[dict]) -> list[dict]:
+    """The distinct software environments among the chunks, with how many chunks each."""
+    out: list[dict] = []
+    for e in envs:
+        for d in out:
+            if d["software"] == e:
+                d["chunks"] += 1
+                break
+        else:
+            out.append({"software": e, "chunks": 1})
+    return out
+
+
+def _median(values: list) -> float:
+    """Median with non-finite values ranked last: a minority of diverged networks leaves a
+    finite median; if the middle value is non-finite, so is the median (NaN)."""
+    if not values:
+        return float("nan")
+    v = np.asarray(values, dtype=float)
+    v = np.sort(np.where(np.isfinite(v), v, np.inf))
+    m = len(v)
+    mid = v[(m - 1) // 2: m // 2 + 1]
+    return float(np.mean(mid)) if np.all(np.isfinite(mid)) else float("nan")
 
 
 def _sorted(runs: list[dict]) -> list[dict]:

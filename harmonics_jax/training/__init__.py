@@ -29,6 +29,7 @@ what recompiles and for multi-host use with ``jax.distributed.initialize()``.
 
 from ._config import Hyperparams as Hyperparams
 from ._config import TrainConfig as TrainConfig
+from ._config import check_hyperparams as check_hyperparams
 from ._config import default_batch_size as default_batch_size
 from ._engine import TrainHistory as TrainHistory
 from ._engine import TrainResult as TrainResult

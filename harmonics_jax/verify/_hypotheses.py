@@ -46,6 +46,7 @@ from ._validate import as_weights, check_group
 
 __all__ = ["invariance_defect", "unitarity_defect", "surjectivity"]
 
+
 @jax.jit
 def invariance_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array]:
     """(Σ_i E‖φ_i(g·x) − φ_i(x)‖² for every g, Σ_i E‖φ_i(x)‖²); see the module docstring.
