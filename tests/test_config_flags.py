@@ -84,7 +84,7 @@ def test_ill_typed_or_unknown_flags_are_refused(argv, message, capsys):
     (["--steps", "50", "--warmup-steps", "50"],
      "TrainConfig.warmup_steps (--warmup-steps) = 50 must be smaller"),
     (["--restarts", "0"], "TrainConfig.restarts (--restarts) must be a positive integer"),
-    (["--batch", "0"], "TrainConfig.batch_size (--batch) must be a positive integer"),
+    (["--log-every", "0"], "TrainConfig.log_every (--log-every) must be a positive integer"),
 ])
 def test_inconsistent_values_name_the_flag(argv, message, tmp_path, capsys):
     assert main(["sweep", "--group", "C2", "--out", str(tmp_path / "o")] + argv) == 2
@@ -98,6 +98,6 @@ def test_flags_reach_the_training(tmp_path):
     rc = main(["sweep", "--group", "C2", "--seeds", "2", "--steps", "50", "--rounds", "2",
                "--log-every", "5", "--history", "none", "--out", str(out), "--no-progress"])
     assert rc == 0
-    config = json.loads((out / "spec.json").read_text())["config"]
+    config = json.loads((out / "spec.json").read_text())["spec"]["config"]
     assert (config["steps"], config["rounds"], config["log_every"]) == (50, 2, 5)
     assert config["warmup_steps"] == 12 and config["history"] == "none"  # resolved: 25 // 2
