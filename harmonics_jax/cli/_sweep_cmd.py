@@ -9,6 +9,7 @@ import numpy as np
 from ..runner import run_sweep
 from ..training import Hyperparams, TrainConfig, resolve_block_dims
 from ._common import add_group_arguments, bounded_int, floats, group_from_args, ints, out_path
+from ._config_flags import add_config_flags, config_from_flags, config_overrides
 from ._plot_cmd import draw_figures
 from ._report import exit_status, print_sweep_summary
 
@@ -23,8 +24,8 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
     d, h = TrainConfig(), Hyperparams()
     p.add_argument("--seeds", type=POSITIVE, default=64, help="networks per hyper-parameter value")
     p.add_argument("--steps", type=POSITIVE, default=d.steps,
-                   help="optimiser steps per network (a multiple of 800: 8 rounds logged every "
-                   "100 steps)")
+                   help="optimiser steps per network, any positive number (rounds, warm-up "
+                   "and log cadence adapt unless set: see --rounds)")
     p.add_argument("--batch", type=POSITIVE, default=d.batch_size,
                    help="orbit pairs per step (default: 32 up to order 24, growing as "
                    "(order/24)² beyond)")
@@ -43,6 +44,7 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--force", action="store_true",
                    help="skip the size guards (estimated memory and disk) and try anyway")
+    add_config_flags(p)
 
 
 def add_resume_arguments(p: argparse.ArgumentParser, what: str) -> None:
@@ -74,8 +76,9 @@ def add_parser(sub) -> None:
 
 
 def config_from_args(args: argparse.Namespace, blocks=None) -> tuple[TrainConfig, Hyperparams]:
-    config = TrainConfig(steps=args.steps, batch_size=args.batch, constraint=args.constraint,
-                         block_dims=blocks)
+    config = config_from_flags(steps=args.steps, batch_size=args.batch,
+                               constraint=args.constraint, block_dims=blocks,
+                               **config_overrides(args))
     hp = Hyperparams(learning_rate=np.array(args.lr), penalty=np.array(args.penalty),
                      noise_std=np.array(args.noise))
     return config, hp

@@ -102,7 +102,8 @@ def census_spec(*, seeds: int, key: int = 0, config: TrainConfig = TrainConfig()
 
     return json.loads(json.dumps({
         "kind": "harmonics census", "seeds": int(seeds), "key": int(key),
-        "config": dataclasses.asdict(config), "hparams": hp, "tolerances": dataclasses.asdict(tolerances),
+        "config": dataclasses.asdict(config.resolved()), "hparams": hp,
+        "tolerances": dataclasses.asdict(tolerances),
         "version": __version__}))
 
 

@@ -34,7 +34,7 @@ from ._store import save_npz_atomic
 __all__ = ["ChunkError", "CHUNK_FORMAT", "CHUNK_FILE", "chunk_file_name", "chunk_record",
            "write_chunk", "read_chunk", "content_digest"]
 
-CHUNK_FORMAT = "harmonics_jax sweep chunk 3"  # 3: per-network training curves
+CHUNK_FORMAT = "harmonics_jax sweep chunk 4"  # 3: the loss curve; 4: the training history's curves
 RECORD_KEY = "__chunk__"
 CHUNK_FILE = re.compile(r"chunk_(\d+)\.npz")
 

@@ -71,6 +71,9 @@ RUN_FIELDS = VerificationReport.summary_fields()
 # Chunk arrays named CURVE_PREFIX + name are per-network curves of shape (H, S, T), one value
 # per log window (window k ends at step (k+1)·log_every); figures draw whichever are present.
 CURVE_PREFIX = "curve_"
+#: The training history's curves a chunk keeps (``TrainHistory`` fields; the snapshots of F
+#: are not kept: (rounds + 1)·n² numbers per network).
+CURVE_NAMES = ("loss", "invariance_defect", "unitarity_defect", "learning_rate")
 
 _OWN_FILES = re.compile(r"spec\.json|summary\.json")
 
@@ -127,8 +130,10 @@ def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.nda
     result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
     report = _verify_in_blocks(result.weights, group, tolerances)  # (H, S) networks
     arrays = dict(report)
-    arrays["final_loss"] = np.asarray(result.loss_curve)[..., -1]
-    arrays[CURVE_PREFIX + "loss"] = np.asarray(result.loss_curve)  # (H, S, T)
+    arrays["final_loss"] = np.asarray(result.final_loss)
+    if result.history is not None:  # the curves, (H, S, T); the snapshots of F stay out
+        for name in CURVE_NAMES:
+            arrays[CURVE_PREFIX + name] = np.asarray(getattr(result.history, name))
     arrays["F"] = np.asarray(result.weights.F)  # (H, S, n, n)
     arrays["seeds"] = seeds
     return arrays
@@ -141,7 +146,9 @@ def _expected_arrays(spec: SweepSpec, index: int) -> dict:
     n = spec.order
     out: dict[str, tuple] = {k: (hs, "biuf") for k in RUN_FIELDS}
     out["final_loss"] = (hs, "f")
-    out[CURVE_PREFIX + "loss"] = ((*hs, spec.num_windows), "f")
+    if spec.config.get("history", "full") != "none":
+        out.update({CURVE_PREFIX + name: ((*hs, spec.num_windows), "f")
+                    for name in CURVE_NAMES})
     out["F"] = ((*hs, n, n), "c")
     out["seeds"] = ((stop - start,), "iu")
     return out
@@ -277,7 +284,8 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
     chunk_size = min(int(chunk_size), int(num_seeds))
     spec = SweepSpec.create(
         group_name=group.name, table=np.asarray(group.table),
-        block_dims=resolve_block_dims(group, config), config=dataclasses.asdict(config),
+        block_dims=resolve_block_dims(group, config),
+        config=dataclasses.asdict(config.resolved()),
         hparams=hp_axis, num_seeds=int(num_seeds), chunk_size=chunk_size, seed=int(seed),
         tolerances=dataclasses.asdict(tolerances))
     out = check_out_dir(out_dir)

@@ -22,7 +22,9 @@ Default recipe (``TrainConfig()``, ``Hyperparams()``), chosen by measurement
 
 Entry points: :func:`train` (one network, jitted) and :func:`sweep` (vmap over seeds and a
 hyper-parameter axis, seeds sharded over devices); both return a :class:`TrainResult`
-whose ``weights`` is a :class:`~harmonics_jax.models.SpectralWeights`.  See ``_engine`` for
+whose ``weights`` is a :class:`~harmonics_jax.models.SpectralWeights` and whose ``history``
+(:class:`TrainHistory`) holds the curves and snapshots recorded during training.  Any
+positive ``steps`` trains: rounds, warm-up and log cadence adapt (:class:`TrainConfig`).  See ``_engine`` for
 what recompiles and for multi-host use with ``jax.distributed.initialize()``.
 """
 
@@ -31,6 +33,7 @@ from ._config import TrainConfig as TrainConfig
 from ._config import check_hyperparams as check_hyperparams
 from ._config import default_batch_size as default_batch_size
 from ._config import default_objective as default_objective
+from ._engine import TrainHistory as TrainHistory
 from ._engine import TrainResult as TrainResult
 from ._engine import lower_sweep as lower_sweep
 from ._engine import resolve_block_dims as resolve_block_dims

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -24,6 +24,15 @@ _OBJECTIVES = ("sampled", "expected")
 _INITS = ("unitary", "gaussian")
 _SCHEDULES = ("cosine", "exponential", "constant")
 _DTYPES = ("float32", "float64")
+_HISTORIES = ("none", "curves", "full")
+# Fields that may be None ("choose from steps"; TrainConfig.resolved fills them in).
+_AUTO = ("batch_size", "rounds", "warmup_steps", "log_every")
+_MIN_ROUND, _MAX_ROUNDS, _MAX_LOG_EVERY, _MAX_WARMUP = 200, 8, 100, 100
+
+
+def _largest_divisor(n: int, at_most: int) -> int:
+    """The largest divisor of ``n`` that is at most ``at_most`` (1 if ``at_most < 1``)."""
+    return max(d for d in range(1, max(1, min(n, at_most)) + 1) if n % d == 0)
 
 
 def default_batch_size(n: int) -> int:
@@ -46,14 +55,16 @@ class TrainConfig:
     r"""Static recipe for training one power-spectral network (see ``train``).
 
     Attributes:
-        steps: optimiser steps (a multiple of ``log_every``).
+        steps: optimiser steps, any positive number.  The round structure adapts to it
+            (see *Rounds, warm-up and logging* below).
         batch_size: orbit pairs ``(x, g·x + ε)`` per step; ``None`` (default) means
             :func:`default_batch_size` of the group order: 32 up to order 24, growing as
             ``(n/24)²`` beyond, because one pair's gradient carries less signal as ``n``
             grows: at batch 32 a network of C60 sits ~3500 steps on the plateau around its
             random start, so the re-draw after each 500-step round restarts it (C46, C60,
             D30, A5: 0/8 seeds); with this default all four reach 8/8.
-        log_every: the loss curve records the mean loss of every ``log_every`` steps.
+        log_every: the history records the curves every ``log_every`` steps; it must
+            divide the round length.  ``None`` (default): automatic, see below.
         block_dims: block dimensions ``(d_1, …, d_k)`` with ``Σ d_i² = n``; ``None`` means the
             irrep dimensions of the group.
         constraint: ``"unitary"`` keeps ``F/√n`` exactly unitary (Adam step, then a
@@ -69,7 +80,8 @@ class TrainConfig:
         schedule: learning-rate decay after linear warm-up: ``"cosine"`` or
             ``"exponential"`` (both end at ``learning_rate · final_lr_ratio``) or
             ``"constant"``.
-        warmup_steps: linear warm-up length.
+        warmup_steps: linear warm-up length of each round, smaller than the round length.
+            ``None`` (default): automatic, see below.
         final_lr_ratio: final learning rate as a fraction of the peak.
         restarts: independent initialisations per seed, trained together; the one with the
             smallest final defect (invariance + unitarity on held-out signals) is kept.
@@ -80,67 +92,155 @@ class TrainConfig:
             by a Haar-random unitary (the invariant blocks are untouched and ``F^†F = n·I``
             is kept), and Adam's moments are reset.  This escapes the typical local minimum,
             where a small block holds part of a larger irrep's isotypic component.
+            ``rounds`` must divide ``steps``; ``None`` (default): automatic, see below.
         reset_threshold: the per-block defect above which a block is re-drawn.
         retraction_iters: Newton–Schulz iterations per step (``constraint="unitary"``).
         eval_signals: held-out signals (each tested against every group element) for the
             final defects and the choice among restarts.
         dtype: real dtype of training (``"float32"`` or ``"float64"``; complex weights use
             the matching complex dtype).
+        history: what the result's :class:`~harmonics_jax.training.TrainHistory` keeps:
+            ``"curves"`` (every ``log_every`` steps: mean loss, exact invariance defect,
+            unitarity defect, learning rate; a few numbers per window), ``"full"`` (the
+            default: the curves and the weights ``F`` at the start and at every round end,
+            ``(rounds + 1)·n·m`` complex numbers per network) or ``"none"`` (``history`` is
+            ``None``).  The history never changes the trained weights.
+        stop_when_verified: end a network's training at the first round end where it
+            meets the theorem's hypotheses with margin (exact relative invariance defect
+            ≤ 1e-4, ‖F^†F/n − I‖₂ ≤ 1e-4, every block's surjectivity margin ≥ 1e-3: 10× or more
+            stricter than verification's default tolerances); its weights are then frozen,
+            its history repeats that round's entries, ``TrainResult.steps`` says how many steps
+            it took, and a ``sweep`` ends when every network has stopped.  Off by default
+            (it changes which rounds run, so the weights differ from the fixed-length
+            recipe; see the README for what it saves).
+
+    Rounds, warm-up and logging:
+        ``rounds``, ``warmup_steps`` and ``log_every`` left at ``None`` are chosen from
+        ``steps`` (and from each other, when some are set) by :meth:`resolved`, so every
+        positive ``steps`` trains:
+
+        * ``rounds`` = the largest divisor of ``steps`` that is at most 8 and leaves rounds
+          of at least 200 steps (1 if none does);
+        * with ``L = steps / rounds`` the round length, ``warmup_steps = min(100, L // 2)``
+          and ``log_every`` = the largest divisor of ``L`` that is at most 100.
+
+        This gives the recipe of docs/RECIPE.md for the default 4000 steps (8 rounds of 500,
+        warm-up 100, a log every 100 steps), and the former fixed defaults (8, 100, 100) for
+        every ``steps`` they accepted (the multiples of 800 from 1600 on).  800 steps give 4
+        rounds of 200 (warm-up 100, log every 100), 1000 steps 5 rounds of 200, 50 steps one
+        round (warm-up 25, one log at step 50), 1 step one round with no warm-up and one log.
+        A prime number of steps trains in one round.  Values set explicitly are kept and
+        checked: ``rounds`` must divide ``steps``, ``log_every`` the round length, and
+        ``warmup_steps`` must be smaller than it; an inconsistent choice is refused with
+        the fix (or leave the field unset).
     """
+
+    #: The allowed values of the string fields (the command line's ``choices``).
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "constraint": _CONSTRAINTS, "objective": _OBJECTIVES, "init": _INITS,
+        "schedule": _SCHEDULES, "dtype": _DTYPES, "history": _HISTORIES}
 
     steps: int = 4000
     batch_size: int | None = None
-    log_every: int = 100
+    log_every: int | None = None
     block_dims: tuple[int, ...] | None = None
     constraint: str = "unitary"
     objective: str | None = None
     init: str = "unitary"
     schedule: str = "cosine"
-    warmup_steps: int = 100
+    warmup_steps: int | None = None
     final_lr_ratio: float = 1e-3
     restarts: int = 1
-    rounds: int = 8
+    rounds: int | None = None
     reset_threshold: float = 1e-2
     retraction_iters: int = 2
     eval_signals: int = 8
     dtype: str = "float32"
+    history: str = "full"
+    stop_when_verified: bool = False
 
     def __post_init__(self) -> None:
         for name in ("steps", "batch_size", "log_every", "restarts", "rounds", "eval_signals"):
             v = getattr(self, name)
-            if name == "batch_size" and v is None:
+            if name in _AUTO and v is None:
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
                 raise ValueError(f"TrainConfig.{name} must be a positive integer, got {v!r}")
         for name in ("warmup_steps", "retraction_iters"):
             v = getattr(self, name)
+            if name in _AUTO and v is None:
+                continue
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise ValueError(f"TrainConfig.{name} must be a non-negative integer, got {v!r}")
-        if self.steps % (self.log_every * self.rounds):
-            raise ValueError(f"TrainConfig.steps = {self.steps} is not a multiple of "
-                             f"log_every × rounds = {self.log_every} × {self.rounds}; the loss "
-                             f"curve logs every log_every steps within each round")
-        if self.warmup_steps >= self.steps // self.rounds:
-            raise ValueError(f"TrainConfig.warmup_steps = {self.warmup_steps} must be smaller "
-                             f"than the round length steps / rounds = "
-                             f"{self.steps // self.rounds}")
+        if not isinstance(self.stop_when_verified, (bool, np.bool_)):
+            raise ValueError(f"TrainConfig.stop_when_verified must be True or False, got "
+                             f"{self.stop_when_verified!r}")
+        self._round_plan()  # refuses explicit values that do not fit together
         if not float(self.reset_threshold) > 0.0:
             raise ValueError(f"TrainConfig.reset_threshold must be positive, got "
                              f"{self.reset_threshold!r}")
         if not 0.0 < float(self.final_lr_ratio) <= 1.0:
             raise ValueError(f"TrainConfig.final_lr_ratio must be in (0, 1], got "
                              f"{self.final_lr_ratio!r}")
-        for name, allowed in (("constraint", _CONSTRAINTS), ("objective", _OBJECTIVES),
-                              ("init", _INITS),
-                              ("schedule", _SCHEDULES), ("dtype", _DTYPES)):
+        for name, allowed in self.CHOICES.items():
             if name == "objective" and self.objective is None:
-                continue
+                continue  # None: chosen from the group's order (default_objective)
             if getattr(self, name) not in allowed:
                 raise ValueError(f"TrainConfig.{name} = {getattr(self, name)!r}; choose one "
                                  f"of {allowed}")
         if self.block_dims is not None:
             object.__setattr__(self, "block_dims",
                                check_block_dims(self.block_dims, what="TrainConfig.block_dims"))
+
+    def _round_plan(self) -> tuple[int, int, int]:
+        """(rounds, warmup_steps, log_every): the explicit values, checked, and the automatic
+        ones by the rule of the class docstring."""
+        steps = int(self.steps)
+        if self.rounds is None:
+            rounds = _largest_divisor(steps, min(_MAX_ROUNDS, steps // _MIN_ROUND))
+        elif steps % self.rounds:
+            raise ValueError(f"TrainConfig.rounds = {self.rounds} does not divide steps = "
+                             f"{steps} (rounds have equal lengths); choose a divisor of steps, "
+                             f"e.g. rounds={_largest_divisor(steps, self.rounds)}, or leave "
+                             f"rounds unset to choose it from steps")
+        else:
+            rounds = int(self.rounds)
+        length = steps // rounds
+        if self.log_every is None:
+            log_every = _largest_divisor(length, _MAX_LOG_EVERY)
+        elif length % self.log_every:
+            raise ValueError(f"TrainConfig.log_every = {self.log_every} does not divide the "
+                             f"round length steps / rounds = {steps} / {rounds} = {length}; "
+                             f"choose a divisor of it, e.g. "
+                             f"log_every={_largest_divisor(length, self.log_every)}, or leave "
+                             f"log_every unset")
+        else:
+            log_every = int(self.log_every)
+        if self.warmup_steps is None:
+            warmup = min(_MAX_WARMUP, length // 2)
+        elif self.warmup_steps >= length:
+            raise ValueError(f"TrainConfig.warmup_steps = {self.warmup_steps} must be smaller "
+                             f"than the round length steps / rounds = {steps} / {rounds} = "
+                             f"{length}; lower it, or leave warmup_steps unset")
+        else:
+            warmup = int(self.warmup_steps)
+        return rounds, warmup, log_every
+
+    def resolved(self) -> TrainConfig:
+        """This config with ``rounds``, ``warmup_steps`` and ``log_every`` filled in (the
+        rule of the class docstring); training always runs a resolved config.
+
+        Example:
+            >>> c = TrainConfig(steps=1000).resolved()
+            >>> c.rounds, c.warmup_steps, c.log_every
+            (5, 100, 100)
+            >>> c = TrainConfig(steps=50).resolved()
+            >>> c.rounds, c.warmup_steps, c.log_every
+            (1, 25, 50)
+        """
+        rounds, warmup, log_every = self._round_plan()
+        return dataclasses.replace(self, rounds=rounds, warmup_steps=warmup,
+                                   log_every=log_every)
 
     def batch_size_for(self, n: int) -> int:
         """The batch size used for a group of order ``n``."""

@@ -5,8 +5,9 @@ What recompiles: ``train``/``sweep`` compile once per (group order, block dims,
 :class:`TrainConfig`, number of seeds after padding, length of the hyper-parameter axis).
 The group *table* and the values in :class:`Hyperparams` (learning rate, penalty weight,
 noise std) are traced array inputs: a different group of the same order or new values reuse
-the compiled program.  Everything inside training (data sampling, Adam, retraction, the loss
-curve every ``log_every`` steps) runs in one ``lax.scan`` with no host round trips.
+the compiled program.  Everything inside training (data sampling, Adam, retraction, the
+history every ``log_every`` steps and at round ends) runs in one ``lax.scan`` over rounds —
+a ``lax.while_loop`` with ``TrainConfig(stop_when_verified=True)`` — with no host round trips.
 
 Devices: ``sweep`` places the seed axis on a 1-D mesh over ``jax.devices()`` with
 ``NamedSharding(mesh, P(None, "seeds"))``, padding the seed count to a multiple of the device
@@ -33,21 +34,25 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Int, PRNGKeyArray
 
+from .._core._hypotheses import (invariance_terms, operator_unitarity_defect, safe_ratio,
+                                 surjectivity_terms)
 from .._core._layout import check_block_dims
 from .._core._linalg import newton_schulz, unitarity_gap
 from .._core._random import complex_normal
+from .._group import identity_label
 from .._irreps import irrep_dims
 from .._irreps import irreps as group_irreps
 from ..models import (SpectralWeights, expected_invariance_loss, heldout_invariance_defect,
                       invariance_loss, random_unitary_matrix, sample_orbit_pairs,
                       unitarity_penalty)
-from ..optim import (redraw_noninvariant_blocks, restart_round, rounds_schedule,
-                     scale_by_rounds_schedule, unitary_adam)
+from ..optim import (RoundsScheduleState, redraw_noninvariant_blocks, restart_round,
+                     rounds_schedule, scale_by_rounds_schedule, unitary_adam)
 from ._config import Hyperparams, TrainConfig, check_hyperparams
 
-__all__ = ["TrainResult", "train", "sweep", "lower_sweep", "trace_counts", "resolve_block_dims"]
+__all__ = ["TrainResult", "TrainHistory", "train", "sweep", "lower_sweep", "trace_counts",
+           "resolve_block_dims"]
 
 # How many times each jitted entry point has been traced (incremented only while tracing).
 _TRACES: Counter = Counter()
@@ -58,6 +63,42 @@ def trace_counts() -> dict[str, int]:
     return dict(_TRACES)
 
 
+class TrainHistory(NamedTuple):
+    r"""What happened during training, with the networks' leading axes (``()`` for ``train``,
+    ``(H, S)`` for ``sweep``) followed by a time axis.  Recorded inside the training scan
+    (no host round trip); it never changes the trained weights.
+
+    The curves have one entry per window of ``log_every`` steps (``T = steps / log_every``
+    windows):
+
+    Attributes:
+        step: steps taken at the end of each window, shape ``(*s, T)`` (the same for every
+            network).
+        loss: mean training loss over the window, ``(*s, T)``.
+        invariance_defect: the *exact* relative invariance defect of the weights at the end
+            of the window (the expectation over Gaussian signals, max over g; the number
+            :func:`harmonics_jax.verify.invariance_defect` reports, computed by the same
+            kernel), ``(*s, T)``.
+        unitarity_defect: ``‖F^†F/n − I‖₂`` (verification's ``unitarity_defect``) at the end of
+            the window, ``(*s, T)``.
+        learning_rate: the learning rate of the window's last step, ``(*s, T)``.
+        snapshot_step: steps taken at each snapshot, ``(*s, R + 1)`` with ``R = rounds``:
+            0, then the end of every round.
+        snapshots: ``F`` at the start and at every round end (before that round's re-draw),
+            a :class:`~harmonics_jax.models.SpectralWeights` of shape ``(*s, R + 1, n, m)``;
+            ``None`` unless ``TrainConfig.history == "full"``.  The final weights are the
+            last snapshot after a few polishing Newton–Schulz steps.
+    """
+
+    step: Int[Array, "*s T"]
+    loss: Float[Array, "*s T"]
+    invariance_defect: Float[Array, "*s T"]
+    unitarity_defect: Float[Array, "*s T"]
+    learning_rate: Float[Array, "*s T"]
+    snapshot_step: Int[Array, "*s R1"]
+    snapshots: SpectralWeights | None
+
+
 class TrainResult(NamedTuple):
     r"""Trained networks, with leading axes ``()`` for ``train`` and ``(H, S)`` for ``sweep``
     (hyper-parameter axis, seed axis).
@@ -66,17 +107,23 @@ class TrainResult(NamedTuple):
         weights: the networks, a :class:`~harmonics_jax.models.SpectralWeights` with
             ``F[..., g, (i, j, k)] = √d_i W_i[g]_{jk}`` of shape ``(..., n, n)`` and the block
             layout; ``weights.blocks`` are the ``W_i``, ``weights[h, s]`` one network.
-        loss_curve: mean training loss of each window of ``log_every`` steps.
+        final_loss: mean training loss of the last window of ``log_every`` steps.
         heldout_invariance_defect: relative invariance defect on held-out signals, every g
             (:func:`~harmonics_jax.models.heldout_invariance_defect`; the exact defect is
             :func:`harmonics_jax.verify.invariance_defect`).
         unitarity_defect: ``max |F F^† − n·I| / n``.
+        history: a :class:`TrainHistory` (curves every ``log_every`` steps and, by default,
+            snapshots of ``F``), or ``None`` with ``TrainConfig(history="none")``.
+        steps: optimiser steps the network took: ``config.steps``, or fewer with
+            ``TrainConfig(stop_when_verified=True)`` (a multiple of the round length).
     """
 
     weights: SpectralWeights
-    loss_curve: Float[Array, "*s L"]
+    final_loss: Float[Array, "*s"]
     heldout_invariance_defect: Float[Array, "*s"]
     unitarity_defect: Float[Array, "*s"]
+    history: TrainHistory | None
+    steps: Int[Array, "*s"]
 
 
 def _table_of(group) -> np.ndarray:
@@ -122,27 +169,52 @@ def _init_matrix(key, n, config: TrainConfig):
     return F
 
 
+def _schedule(lr, config: TrainConfig) -> optax.Schedule:
+    """The rounds schedule of the learning rate (:func:`~harmonics_jax.optim.rounds_schedule`)."""
+    return rounds_schedule(lr, steps=config.steps, rounds=config.rounds,
+                           warmup_steps=config.warmup_steps, final_ratio=config.final_lr_ratio,
+                           decay=config.schedule)
+
+
 def _optimizer(lr, config: TrainConfig) -> optax.GradientTransformation:
     """The recipe's optax chain: :func:`~harmonics_jax.optim.unitary_adam`, or Adam on the
     rounds schedule for the penalty."""
-    kw = dict(steps=config.steps, rounds=config.rounds, warmup_steps=config.warmup_steps)
     if config.constraint == "unitary":
-        return unitary_adam(lr, **kw, final_lr_ratio=config.final_lr_ratio,
-                            decay=config.schedule, retraction_iters=config.retraction_iters)
-    schedule = rounds_schedule(lr, **kw, final_ratio=config.final_lr_ratio,
-                               decay=config.schedule)
+        return unitary_adam(lr, steps=config.steps, rounds=config.rounds,
+                            warmup_steps=config.warmup_steps,
+                            final_lr_ratio=config.final_lr_ratio, decay=config.schedule,
+                            retraction_iters=config.retraction_iters)
     return optax.chain(optax.scale_by_adam(),
-                       scale_by_rounds_schedule(schedule, lr * config.final_lr_ratio))
+                       scale_by_rounds_schedule(_schedule(lr, config),
+                                                lr * config.final_lr_ratio))
+
+
+def _hypothesis_defects(w: SpectralWeights, table):
+    """(exact relative invariance defect, unitarity defect ‖F^†F/n − I‖₂) of one network,
+    with the verification's kernels (``_core._hypotheses``)."""
+    num, den = invariance_terms(w.blocks, table)
+    inv = jnp.max(safe_ratio(jnp.sqrt(num), jnp.sqrt(den)))
+    return inv, operator_unitarity_defect(w.F)
+
+
+def _last_learning_rate(state, schedule, final_value):
+    """The learning rate of the last step taken, read from the rounds schedule's state."""
+    is_node = lambda x: isinstance(x, RoundsScheduleState)  # noqa: E731
+    s = next(x for x in jax.tree.leaves(state, is_leaf=is_node) if is_node(x))
+    return jnp.where(s.polishing, final_value, schedule(s.count - 1))
 
 
 def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...],
                irreps=None):
     """One network: ``config.rounds`` rounds of optax steps, with re-draws in between
-    (``irreps``: see :func:`_objective_irreps`)."""
+    (``irreps``: see :func:`_objective_irreps`).  Returns the weights, the loss of the last
+    window, the steps taken and the history (or ``None``)."""
     n = table.shape[0]
     lr, eta, sigma = (jnp.asarray(v, config.real_dtype) for v in hp)
     tx, batch = _optimizer(lr, config), config.batch_size_for(n)
+    schedule, final_lr = _schedule(lr, config), lr * config.final_lr_ratio
     windows = config.steps // (config.rounds * config.log_every)
+    curves, full = config.history != "none", config.history == "full"
     k_init, k_data, k_reset = jax.random.split(key, 3)
 
     def loss_fn(w, t):
@@ -161,25 +233,87 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
         updates, state = tx.update(jax.tree.map(jnp.conj, g), state, w)
         return (optax.apply_updates(w, updates), state), loss
 
-    def one_round(carry, r):
-        def window(c, i):
-            c, losses = jax.lax.scan(step, c, (r * windows + i) * config.log_every
-                                     + jnp.arange(config.log_every))
-            return c, jnp.mean(losses)
+    def window(c, t0):
+        c, losses = jax.lax.scan(step, c, t0 + jnp.arange(config.log_every))
+        loss = jnp.mean(losses)
+        if not curves:
+            return c, loss
+        inv, uni = _hypothesis_defects(c[0], table)
+        return c, (loss, inv, uni, _last_learning_rate(c[1], schedule, final_lr))
 
-        (w, state), curve = jax.lax.scan(window, carry, jnp.arange(windows))
+    def one_round(carry, r):
+        starts = (r * windows + jnp.arange(windows)) * config.log_every
+        (w, state), logs = jax.lax.scan(window, carry, starts)
+        snapshot = w.F
+        done = _meets_stopping_test(w, table) if config.stop_when_verified else None
         if config.rounds > 1:  # re-draw what is not invariant yet (never after the last round)
             threshold = jnp.where(r < config.rounds - 1, config.reset_threshold, jnp.inf)
             w, redrawn = redraw_noninvariant_blocks(jax.random.fold_in(k_reset, r), w, table,
                                                     threshold, irreps=irreps)
             state = restart_round(tx, state, w, jnp.any(redrawn))
-        return (w, state), curve
+        return (w, state), (logs, snapshot if full else None, done)
 
-    w = SpectralWeights(_init_matrix(k_init, n, config), dims)
-    (w, _), curve = jax.lax.scan(one_round, (w, tx.init(w)), jnp.arange(config.rounds))
+    w0 = SpectralWeights(_init_matrix(k_init, n, config), dims)
+    carry = (w0, tx.init(w0))
+    if config.stop_when_verified:
+        (w, _), (logs, snaps), final_loss, rounds_run = _rounds_until(one_round, carry,
+                                                                      config.rounds)
+    else:
+        (w, _), (logs, snaps, _) = jax.lax.scan(one_round, carry, jnp.arange(config.rounds))
+        rounds_run = jnp.asarray(config.rounds)
+        final_loss = (logs[0] if curves else logs)[-1, -1]
     if config.constraint == "unitary":  # polish: a few more quadratic Newton–Schulz steps
         w = SpectralWeights(newton_schulz(w.F / math.sqrt(n), 3) * math.sqrt(n), dims)
-    return w, curve.reshape(-1)
+    steps = rounds_run * (config.steps // config.rounds)
+    if not curves:
+        return w, final_loss, steps, None
+    logs = jax.tree.map(lambda a: a.reshape(-1), logs)  # (rounds, windows) -> time
+    loss, inv, uni, rate = logs
+    log_steps = config.log_every * jnp.arange(1, config.rounds * windows + 1)
+    snap_steps = (config.steps // config.rounds) * jnp.arange(config.rounds + 1)
+    snapshots = (SpectralWeights(jnp.concatenate([w0.F[None], snaps]), dims) if full
+                 else None)
+    return w, final_loss, steps, TrainHistory(log_steps, loss, inv, uni, rate, snap_steps,
+                                              snapshots)
+
+
+# The stopping test of TrainConfig.stop_when_verified: 10× (surjectivity: 1000×) stricter
+# than verification's default hypothesis tolerances, so that the last polishing steps and
+# float32 round-off cannot carry a stopped network back over them.
+_STOP_INVARIANCE, _STOP_UNITARITY, _STOP_SURJECTIVITY = 1e-4, 1e-4, 1e-3
+
+
+def _meets_stopping_test(w: SpectralWeights, table) -> Array:
+    """Whether the network meets the theorem's hypotheses with the stopping margins: exact
+    relative invariance defect, ‖F^†F/n − I‖₂, and every block's surjectivity margins (the kernels
+    verification uses)."""
+    inv, uni = _hypothesis_defects(w, table)
+    _, rel_e, rel_map = surjectivity_terms(w.blocks, identity_label(table))
+    surj = jnp.min(jnp.minimum(rel_e, rel_map))
+    return (inv <= _STOP_INVARIANCE) & (uni <= _STOP_UNITARITY) & (surj >= _STOP_SURJECTIVITY)
+
+
+def _rounds_until(one_round, carry, rounds: int):
+    """Run ``one_round`` for rounds 0, 1, … until its ``done`` output holds or ``rounds``
+    rounds have run: a ``lax.while_loop`` (under ``vmap`` it runs while *some* network
+    trains, and keeps the finished ones frozen).  Returns the carry, the per-round outputs
+    stacked on a leading ``rounds`` axis (the rounds not run repeat the last one run), the
+    last window's loss and the number of rounds run."""
+    out = jax.eval_shape(lambda c: one_round(c, jnp.asarray(0))[1][:2], carry)
+    bufs = jax.tree.map(lambda a: jnp.zeros((rounds, *a.shape), a.dtype), out)
+    last = jax.tree.leaves(bufs)[0][0, -1]  # a scalar of the loss dtype
+
+    def body(c):
+        r, carry, _, _, bufs = c
+        carry, (logs, snap, done) = one_round(carry, r)
+        bufs = jax.tree.map(lambda b, o: b.at[r].set(o), bufs, (logs, snap))
+        return r + 1, carry, done, jax.tree.leaves(logs)[0][-1], bufs
+
+    r, carry, _, last, bufs = jax.lax.while_loop(
+        lambda c: (c[0] < rounds) & ~c[2], body,
+        (jnp.asarray(0), carry, jnp.asarray(False), last, bufs))
+    ran = jnp.minimum(jnp.arange(rounds), r - 1)  # at least one round runs
+    return carry, jax.tree.map(lambda b: b[ran], bufs), last, r
 
 
 def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int, ...],
@@ -189,13 +323,16 @@ def _train_best(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[in
     n = table.shape[0]
     k_run, k_eval = jax.random.split(key)
     runs = jax.random.split(k_run, config.restarts)
-    ws, curves = jax.vmap(lambda k: _train_one(k, table, hp, config, dims, irreps))(runs)
+    ws, final_loss, steps, history = jax.vmap(lambda k: _train_one(k, table, hp, config,
+                                                                    dims, irreps))(runs)
     x_eval = complex_normal(k_eval, (config.eval_signals, n), config.complex_dtype)
     inv = jax.vmap(lambda w: heldout_invariance_defect(w, table, x_eval))(ws)
     uni = jax.vmap(lambda F: unitarity_gap(F) / n)(ws.F)
     score = jnp.where(jnp.isfinite(inv + uni), inv + uni, jnp.inf)
     best = jnp.argmin(score)
-    return TrainResult(ws[best], curves[best], inv[best], uni[best])
+    pick = lambda tree: jax.tree.map(lambda a: a[best], tree)  # noqa: E731
+    return TrainResult(ws[best], final_loss[best], inv[best], uni[best], pick(history),
+                       steps[best])
 
 
 def _train_impl(key, table, hp, config, dims, irreps=None):
@@ -224,11 +361,12 @@ def train(key: PRNGKeyArray, group, config: TrainConfig = TrainConfig(),
         >>> from harmonics_jax.training import TrainConfig, train
         >>> cfg = TrainConfig(steps=200, log_every=100, rounds=1, warmup_steps=10)
         >>> r = train(jax.random.key(0), hj.named_group("C3"), cfg)
-        >>> r.weights.F.shape, r.loss_curve.shape
-        ((3, 3), (2,))
+        >>> r.weights.F.shape, r.history.loss.shape, r.history.snapshots.F.shape
+        ((3, 3), (2,), (2, 3, 3))
     """
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    config = config.resolved()
     dims = resolve_block_dims(group, config)
     check_hyperparams(hparams, batched=False)
     table = jnp.asarray(_table_of(group))
@@ -315,6 +453,7 @@ def _sweep_call(key, group, config, num_seeds, hparams, seed_ids, devices):
     """Checked arguments of the sweep program: (jitted fn, its arguments, seeds, padding)."""
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    config = config.resolved()
     if seed_ids is None:
         num_seeds = 64 if num_seeds is None else num_seeds
         if isinstance(num_seeds, bool) or not isinstance(num_seeds, (int, np.integer)) \

@@ -36,62 +36,23 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 from jaxtyping import Array, Float, Shaped
 
+from .._core._hypotheses import invariance_terms, surjectivity_terms
+from .._core._hypotheses import safe_ratio as _safe_ratio
 from .._core._layout import stack_blocks
-from .._core._linalg import dag as _dag
-from .._core._linalg import mgs_qr, singular_values, unitarity_gap
+from .._core._linalg import unitarity_gap
 from .._group import FiniteGroup, identity_label
 from ..models import SpectralWeights
-from ._blocks import per_block
 from ._validate import as_weights, check_group
 
 __all__ = ["invariance_defect", "gram_entry_defect", "surjectivity"]
 
-_HI = jax.lax.Precision.HIGHEST
-
-
-def _abs2(z: Array) -> Array:
-    return z.real**2 + z.imag**2
-
-
-def _safe_ratio(num: Array, den: Array) -> Array:
-    """num/den for non-negative measures, with 0/0 = 0 (nothing to measure: no defect) and
-    x/0 = inf.  A non-finite input stays non-finite: NaN in either, or inf/inf, gives NaN,
-    so that weights or residuals that are NaN never read as a perfect 0 (every check then
-    fails, since NaN ≤ tolerance is False)."""
-    pos = den > 0
-    ratio = num / jnp.where(pos, den, 1)
-    defined = jnp.where(pos, ratio, jnp.where(num > 0, jnp.inf, 0.0))
-    return jnp.where(jnp.isnan(num) | jnp.isnan(den), jnp.nan, defined)
-
-
-def _invariance_block(w: Array, table: Array) -> tuple[Array, Array]:
-    """(E‖φ(g·x) − φ(x)‖² for every g, E‖φ(x)‖²) for one block; see the module docstring."""
-    n, d = w.shape[0], w.shape[-1]
-    q, r, _ = mgs_qr(w.reshape(n * d, d))
-    q = q.reshape(n, d, d)
-    h = jnp.matmul(r, _dag(r), precision=_HI)
-    q_a = q[table]  # [g, k] -> Q[gk]
-    c = jnp.einsum("kab,gkac->gbc", jnp.conj(q), q_a, precision=_HI)
-    x = q_a - jnp.einsum("kab,gbc->gkac", q, c, precision=_HI)
-    y = jnp.einsum("gkab,gkac->gbc", jnp.conj(x), x, precision=_HI)
-    ch = jnp.matmul(c, h, precision=_HI)
-    t1 = jnp.sum(_abs2(jnp.matmul(ch, _dag(c), precision=_HI) - h), axis=(-2, -1))
-    t2 = jnp.einsum("gab,gbc,gca->g", ch, y, _dag(ch), precision=_HI).real
-    yh = jnp.matmul(y, h, precision=_HI)
-    t3 = jnp.einsum("gab,gba->g", yh, yh, precision=_HI).real
-    left = jnp.einsum("kab,kcb->ac", w, jnp.conj(w), precision=_HI)
-    right = jnp.einsum("kba,kbc->ac", jnp.conj(w), w, precision=_HI)
-    return t1 + 2 * t2 + t3, jnp.sum(_abs2(left)) + jnp.sum(_abs2(right))
 
 
 @jax.jit
 def invariance_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array]:
     """(Σ_i E‖φ_i(g·x) − φ_i(x)‖² for every g, Σ_i E‖φ_i(x)‖²); see the module docstring.
-    One vmapped trace per block dimension."""
-    out = per_block(_invariance_block, weights, table)
-    num = sum(jnp.sum(n, axis=0) for _, n in out.stacks(lambda o: o[0]))
-    den = sum(jnp.sum(x) for _, x in out.stacks(lambda o: o[1]))
-    return jnp.maximum(num, 0.0), den
+    The kernel lives in the internal layer, shared with the training loop's stopping test."""
+    return invariance_terms(weights, table)
 
 
 def invariance_defect(
@@ -159,20 +120,11 @@ def gram_entry_defect(
     return big_l / weights[0].shape[0] if relative else big_l
 
 
-def _surjectivity_block(w: Array, e: Array) -> tuple[Array, Array, Array]:
-    n, d = w.shape[0], w.shape[-1]
-    s_e = singular_values(w[e])
-    s_m = singular_values(w.reshape(n, d * d))
-    return (jnp.min(s_e), _safe_ratio(jnp.min(s_e), jnp.sqrt(jnp.mean(s_e**2))),
-            _safe_ratio(jnp.min(s_m), jnp.sqrt(jnp.mean(s_m**2))))
-
-
 @jax.jit
 def surjectivity_kernel(weights: tuple[Array, ...], table: Array) -> tuple[Array, Array, Array]:
     """Per block: σ_min(W_i[e]); σ_min(W_i[e]) over its RMS singular value; the smallest singular
     value of the linear map W_i: ℂⁿ → ℂ^{d×d} (the n × d² matrix) over its RMS one."""
-    out = per_block(_surjectivity_block, weights, identity_label(table))
-    return tuple(out.gathered(lambda o, j=j: o[j]) for j in range(3))
+    return surjectivity_terms(weights, identity_label(table))
 
 
 def surjectivity(

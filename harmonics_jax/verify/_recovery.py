@@ -25,7 +25,7 @@ from .._core._linalg import dag as _dag
 from .._core._linalg import inverse, mgs_qr, polar_unitary, singular_values
 from .._group import FiniteGroup, identity_label
 from ..models import SpectralWeights
-from ._blocks import irreps_by_dimension, per_block
+from .._core._blocks import irreps_by_dimension, per_block
 from ._validate import as_irreps, as_weights, check_group
 
 __all__ = ["RecoveredIrreps", "IrrepMatch", "recover_irreps", "match_irreps",

@@ -41,12 +41,13 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 from jaxtyping import Array, Float, Shaped
 
+from .._core._blocks import per_block
+from .._core._hypotheses import operator_unitarity_defect
 from .._core._layout import stack_blocks
 from .._core._linalg import dag as _dag
 from .._core._linalg import polar_unitary, singular_values
 from .._group import FiniteGroup, identity_label
 from ..models import SpectralWeights
-from ._blocks import per_block
 from ._hypotheses import _safe_ratio, invariance_kernel
 from ._recovery import best_intertwiner, match_kernel, products, span_kernel
 from ._validate import as_irreps, as_weights, check_group
@@ -297,12 +298,7 @@ def conclusion_bounds(
 @jax.jit
 def operator_defect_kernel(weights: tuple[Array, ...]) -> Array:
     """‖F^†F/n − I‖₂ = max_j |σ_j(F)²/n − 1| over all m singular values of the n × m F."""
-    f = stack_blocks(weights)
-    n, m = f.shape
-    if m > n:  # F^†F has m − n zero eigenvalues: pad so that they are counted
-        f = jnp.concatenate([f, jnp.zeros((m - n, m), f.dtype)], axis=0)
-    s = singular_values(f)
-    return jnp.max(jnp.abs(s**2 / n - 1))
+    return operator_unitarity_defect(stack_blocks(weights))
 
 
 def unitarity_defect(

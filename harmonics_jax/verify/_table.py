@@ -25,7 +25,7 @@ from jaxtyping import Array, Int, Shaped
 
 from .._group import FiniteGroup
 from ..models import SpectralWeights
-from ._blocks import dimension_index
+from .._core._blocks import dimension_index
 from ._recovery import products, recover_kernel
 from ._validate import as_weights, check_group
 
