@@ -15,7 +15,7 @@ import pytest
 import harmonics_jax as hj
 from harmonics_jax import plot
 from harmonics_jax.cli import main
-from harmonics_jax.runner import read_sweep, read_json, run_sweep
+from harmonics_jax.runner import CURVE_NAMES, read_sweep, read_json, run_sweep
 from harmonics_jax.training import TrainConfig
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -84,7 +84,9 @@ def test_what_is_drawn_is_what_the_chunks_hold(finished):
     out = finished[0]
     folder = read_sweep(out)
     summary = read_json(out / "summary.json")
-    assert folder.curve_names() == ["loss"] and not folder.rejected and not folder.missing
+    # the training history's four curves (runner.CURVE_NAMES), and nothing rejected or missing
+    assert sorted(folder.curve_names()) == sorted(CURVE_NAMES)
+    assert not folder.rejected and not folder.missing
     curves = folder.stacked("curve_loss")  # (H, S, T)
     assert curves.shape == (2, 2, 16)
     final = [[r["final_loss"] for r in summary["runs"] if r["hparam_index"] == h]

@@ -17,6 +17,7 @@ from ._store import read_json as read_json
 from ._store import save_npz_atomic as save_npz_atomic
 from ._store import write_bytes_atomic as write_bytes_atomic
 from ._store import write_json_atomic as write_json_atomic
+from ._sweep import CURVE_NAMES as CURVE_NAMES
 from ._sweep import CURVE_PREFIX as CURVE_PREFIX
 from ._sweep import RUN_FIELDS as RUN_FIELDS
 from ._sweep import run_sweep as run_sweep

@@ -63,7 +63,7 @@ from ._meta import environment, software
 from ._spec import SweepSpec, describe_differences, read_spec_file
 from ._store import remove_stale_temporaries, write_json_atomic
 
-__all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS", "VERIFY_BLOCK", "CURVE_PREFIX"]
+__all__ = ["SweepSpec", "run_sweep", "RUN_FIELDS", "VERIFY_BLOCK", "CURVE_PREFIX", "CURVE_NAMES"]
 
 # Per-network fields copied from the VerificationReport into summary.json (declared there).
 RUN_FIELDS = VerificationReport.summary_fields()
