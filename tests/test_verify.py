@@ -533,6 +533,21 @@ def test_blocks_in_another_order_are_each_irrep_once():
     assert r.matched_irreps == (1, 0, 2) and r.each_irrep_once and r.fourier_recovered
 
 
+def test_a_larger_block_first_keeps_every_per_block_result_in_block_order():
+    """S3's 2-dim irrep as block 0, before the two 1-dim ones: the kernels run one vmap per
+    block dimension (dimension order 1, 1, 2), and every per-block result must come back in
+    the caller's block order (2, 0, 1), not in dimension order.  The span residual of a
+    rank-deficient A on the 2-dim block shows up at index 0, where that block is."""
+    G = hj.named_group("S3")
+    rho = hj.irreps(G)
+    r = hv.verify(hv.fourier_weights(G, [rho[2], rho[0], rho[1]]), G)
+    assert r.matched_irreps == (2, 0, 1) and r.each_irrep_once and r.fourier_recovered
+    A = [np.array([[1.0, 2.0], [0.5, 1.0]]), None, None]
+    spans = np.asarray(hv.span_residual(hv.fourier_weights(G, [rho[2], rho[0], rho[1]], A=A),
+                                        G))
+    assert spans[0] == 1.0 and spans[1:].max() < 1e-12
+
+
 def test_rank_deficient_block_inside_the_isotypic_subspace_fails_span():
     """A rank-1 A on S3's 2-dim block: the weights' columns lie inside the isotypic subspace
     but span only 2 of its 4 dimensions, so the span conclusion fails (residual 1)."""

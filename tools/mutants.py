@@ -234,6 +234,7 @@ MUTANTS: tuple[Mutant, ...] = (
       "            else stacked[self.back]",
       "            else stacked",
       (TV + "::test_blocks_in_another_order_are_each_irrep_once",
+       TV + "::test_a_larger_block_first_keeps_every_per_block_result_in_block_order",
        TV + "::test_span_fails_for_mixed_isotypic_components"),
       "per-block results of several dimensions left in dimension order, not block order"),
     # -- the table and Theorem 17's certificate (_table.py) -------------------------------
