@@ -149,7 +149,7 @@ def training_curves(
         panels.append(("invariance defect", inv, tol.invariance))
     if unitarity_defect is not None:
         uni = _curves("unitarity_defect", unitarity_defect, t, "training_curves")
-        panels.append(("unitarity defect L/n", uni, tol.unitarity))
+        panels.append(("unitarity defect ‖F^†F/n − I‖₂", uni, tol.unitarity))
     if learning_rate is not None:
         panels.append(("learning rate",
                        _curves("learning_rate", learning_rate, t, "training_curves"), None))
