@@ -548,6 +548,37 @@ def test_a_larger_block_first_keeps_every_per_block_result_in_block_order():
     assert spans[0] == 1.0 and spans[1:].max() < 1e-12
 
 
+def _nearest_products(rho, n, cross=2.0):
+    """Brute force: table[a, b] = argmin_l Σ_i d_i (‖ρ_i(l)‖² − cross·Re⟨ρ_i(l), ρ_i(a)ρ_i(b)⟩),
+    i.e. argmin_l Σ_i d_i ‖ρ_i(a)ρ_i(b) − ρ_i(l)‖² for cross = 2."""
+    out = np.zeros((n, n), dtype=int)
+    for a in range(n):
+        for b in range(n):
+            score = [sum(r.shape[-1] * (np.sum(np.abs(r[l]) ** 2)
+                                         - cross * np.real(np.vdot(r[l], r[a] @ r[b])))
+                         for r in rho) for l in range(n)]
+            out[a, b] = int(np.argmin(score))
+    return out
+
+
+def test_table_is_the_nearest_product_when_slices_have_unequal_norms():
+    """S3's Fourier weights with every slice of every block scaled by its own factor in
+    [0.3, 1.7]: the read-back slices no longer have equal norms, so the ‖ρ(l)‖² term of
+    ‖P − ρ(l)‖² = ‖P‖² + ‖ρ(l)‖² − 2 Re⟨ρ(l), P⟩ matters.  recover_table must equal the brute
+    force nearest product (which here is still the true table); the control shows this input
+    tells the cross term's factor apart (halving it misreads some entries)."""
+    G = hj.named_group("S3")
+    rng = np.random.default_rng(4)
+    w = tuple(jnp.asarray(np.asarray(x) * rng.uniform(0.3, 1.7, size=(x.shape[0], 1, 1)),
+                          jnp.complex64) for x in hv.fourier_weights(G))
+    rho = [np.asarray(r) for r in hv.recover_irreps(w, G).rho]
+    table = np.asarray(hv.recover_table(w, G))
+    nearest = _nearest_products(rho, G.order)
+    np.testing.assert_array_equal(table, nearest)
+    np.testing.assert_array_equal(table, G.table)
+    assert (_nearest_products(rho, G.order, cross=1.0) != nearest).any()  # the control
+
+
 def test_rank_deficient_block_inside_the_isotypic_subspace_fails_span():
     """A rank-1 A on S3's 2-dim block: the weights' columns lie inside the isotypic subspace
     but span only 2 of its 4 dimensions, so the span conclusion fails (residual 1)."""

@@ -251,10 +251,11 @@ MUTANTS: tuple[Mutant, ...] = (
     M("table-score-cross-term-halved", V + "_table.py",
       "        score = score + d * (sq[None, :] - 2 * inner)",
       "        score = score + d * (sq[None, :] - inner)",
-      (TV, "property_tests/test_approximate_invariance.py"),
-      "SURVIVES (a known hole): ‖P − ρ(l)‖² with the cross term halved has the same argmin "
-      "whenever all read-back slices have equal norm (‖ρ(l)‖² = d: unitary ρ), which every "
-      "network the suite builds nearly has; only slices of very unequal norm tell it apart"),
+      (TV + "::test_table_is_the_nearest_product_when_slices_have_unequal_norms",
+       TV, "property_tests/test_approximate_invariance.py"),
+      "‖P − ρ(l)‖² with the cross term halved: the same argmin whenever all read-back slices "
+      "have equal norm (unitary ρ), so only a network with slices of unequal norm tells it "
+      "apart"),
     M("table-argmax", V + "_table.py",
       "    return jnp.argmin(score, axis=-1).reshape(n, n)",
       "    return jnp.argmax(score, axis=-1).reshape(n, n)",
