@@ -38,9 +38,9 @@ def add_parser(sub) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--seeds", type=int, default=4, help="networks per candidate")
     p.add_argument("--steps", type=int, default=d.steps, help="optimiser steps per network")
-    p.add_argument("--rounds", type=int, default=d.rounds,
-                   help="training rounds (re-draws in between); steps must be a multiple of "
-                   "100 × rounds")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="training rounds (re-draws in between); default: chosen from --steps "
+                   "as for harmonics sweep (8 rounds of 500 at 4000 steps)")
     p.add_argument("--batch", type=int, default=d.batch_size,
                    help="pairs per step (none: 32 up to order 24, growing beyond)")
     p.add_argument("--lr", type=float, default=0.3, help="peak learning rate")
@@ -79,13 +79,11 @@ def _load(path: str) -> tuple[np.ndarray, np.ndarray]:
 
 def run(args: argparse.Namespace) -> int:
     x, y = _load(args.data)
-    if args.steps < 1 or args.rounds < 1:
+    if args.steps < 1 or (args.rounds is not None and args.rounds < 1):
         raise ValueError(f"--steps and --rounds must be positive, got {args.steps} and "
                          f"{args.rounds}")
-    # the recipe's 100 warm-up steps, shortened when a round is short
-    warmup = min(TrainConfig().warmup_steps, args.steps // args.rounds // 4)
-    config = TrainConfig(steps=args.steps, batch_size=args.batch, rounds=args.rounds,
-                         warmup_steps=warmup)
+    # warm-up and log cadence follow from the steps and rounds (TrainConfig.resolved)
+    config = TrainConfig(steps=args.steps, batch_size=args.batch, rounds=args.rounds).resolved()
     tolerances = Tolerances(invariance=args.invariance_tolerance)
     print(f"harmonics discover: {x.shape[0]} pairs on {x.shape[1] if x.ndim == 2 else '?'} "
           f"coordinates, {args.seeds} networks per candidate, {config.steps} steps each")

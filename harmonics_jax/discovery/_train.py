@@ -233,11 +233,12 @@ def train_on_pairs(key: PRNGKeyArray, x: Shaped[ArrayLike, "m n"], y: Shaped[Arr
     if not isinstance(config, TrainConfig):
         raise TypeError(f"train_on_pairs: config must be a TrainConfig, got "
                         f"{type(config).__name__}")
-    if config.constraint != "unitary" or config.objective != "sampled":
+    if config.constraint != "unitary" or config.objective not in (None, "sampled"):
         raise ValueError(f"train_on_pairs: only constraint='unitary' with objective='sampled' "
-                         f"trains on data (got constraint={config.constraint!r}, "
+                         f"(or unset) trains on data (got constraint={config.constraint!r}, "
                          f"objective={config.objective!r}); the expected objective needs the "
                          f"group's table")
+    config = config.resolved()  # rounds, warm-up and log cadence chosen from the steps
     x_np, y_np = check_pairs(x, y, "train_on_pairs")
     m, n = x_np.shape
     layouts = _check_layouts(block_dims, n, "train_on_pairs")
