@@ -184,7 +184,9 @@ MUTANTS: tuple[Mutant, ...] = (
       "    if m > n:  # F^†F has m − n zero eigenvalues: pad so that they are counted",
       "    if False:  # F^†F has m − n zero eigenvalues: pad so that they are counted",
       (TS + "::test_operator_norm_matches_eigenvalues",),
-      "the zero eigenvalues of a wide F^†F forgotten"),
+      "SURVIVES (equivalent): the zero eigenvalues of a wide F^†F forgotten; but one-sided "
+      "Jacobi on the n × m F (m > n) already drives m − n columns to zero, so their singular "
+      "values 0 count without the padding"),
     M("surjectivity-map-ignored", V + "_hypotheses.py",
       "    return jnp.minimum(rel_e, rel_map)", "    return rel_e",
       (TV + "::test_reducible_block_is_flagged",),
@@ -272,7 +274,8 @@ MUTANTS: tuple[Mutant, ...] = (
     M("inverse-upper-includes-diagonal", "harmonics_jax/_core/_linalg.py",
       "        upper = jnp.where(cols > i, r[i], 0)",
       "        upper = jnp.where(cols >= i, r[i], 0)",
-      (TV,), "back substitution subtracts the pivot's own column"),
+      (TV,), "SURVIVES (equivalent): back substitution also subtracting the pivot's own "
+      "column, r[i, i]·x[i], where x[i] is still zero when row i is solved"),
     M("jacobi-one-sweep", "harmonics_jax/_core/_linalg.py",
       "def singular_values(a: Array, sweeps: int = 12) -> Array:",
       "def singular_values(a: Array, sweeps: int = 1) -> Array:",
