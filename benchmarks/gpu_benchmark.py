@@ -32,7 +32,7 @@ How it is run (the coordinator, once, on one H200 with a hard 8-minute budget)::
 Tested on the 2-core CPU at tiny sizes::
 
     python benchmarks/gpu_benchmark.py --max-seeds 16 --census-max-order 4 --budget-s 300 \\
-        --out /tmp/gpu_bench_cpu
+        --out runs/gpu_bench_cpu
 """
 
 from __future__ import annotations

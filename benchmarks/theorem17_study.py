@@ -26,8 +26,8 @@ lost to the product-distance condition while L̂ ≤ n/2 still holds.  This is a
 measurement, not a test: the property test of the implication is
 property_tests/test_approximate_invariance.py.
 
-    /work/venv/bin/python benchmarks/theorem17_study.py            # ~2 min on 2 cores
-    /work/venv/bin/python benchmarks/theorem17_study.py --directions 16 --eps-count 16
+    .venv/bin/python benchmarks/theorem17_study.py            # ~2 min on 2 cores
+    .venv/bin/python benchmarks/theorem17_study.py --directions 16 --eps-count 16
 """
 
 from __future__ import annotations
