@@ -186,6 +186,8 @@ def _train_and_verify(gap_id: tuple[int, int], spec: dict, config: TrainConfig,
     start = time.perf_counter()
     group = small_group(*gap_id)
     t0, v0 = train_traces().get("sweep", 0), verify_traces().get("verify_batched", 0)
+    # a census record keeps no training history (which never changes the trained weights)
+    config = dataclasses.replace(config, history="none")
     result = sweep(jax.random.key(spec["key"]), group, config, num_seeds=spec["seeds"],
                    hparams=Hyperparams(**spec["hparams"]), devices=devices)
     weights = jax.block_until_ready(result.weights[0])

@@ -127,6 +127,10 @@ def _verify_in_blocks(weights: SpectralWeights, group: FiniteGroup,
 def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.ndarray,
                       tolerances: Tolerances) -> dict[str, np.ndarray]:
     hp = Hyperparams(**{k: np.asarray(v) for k, v in spec.hparams.items()})
+    # the chunks keep the history's curves, never its snapshots of F: do not compute them
+    # (the history never changes the trained weights)
+    if config.history == "full":
+        config = dataclasses.replace(config, history="curves")
     result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
     report = _verify_in_blocks(result.weights, group, tolerances)  # (H, S) networks
     arrays = dict(report)
