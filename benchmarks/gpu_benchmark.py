@@ -24,10 +24,13 @@ rewritten atomically after every point (a timeout keeps what finished), with the
 the settings, the throughput points and the census outcome; the census folder is
 ``--out/census_max32``.
 
-How it is run (the coordinator, once, on one H200 with a hard 8-minute budget)::
+How it is run (the coordinator, once, on one H200 with a hard 8-minute budget; that
+machine's image already holds jax with its CUDA plugin, flax, optax and matplotlib and
+reaches no package registry, so the package is run from the checkout)::
 
-    pip install -U "jax[cuda12]" && pip install -e .
-    python benchmarks/gpu_benchmark.py --budget-s 420 --out benchmarks/results/gpu
+    PYTHONPATH=. python3 benchmarks/gpu_benchmark.py --budget-s 420 --out "$OUT"
+
+Elsewhere: ``pip install -U "jax[cuda12]" && pip install -e .`` first.
 
 Tested on the 2-core CPU at tiny sizes::
 
@@ -173,8 +176,15 @@ def census_run(args, results: dict, save, deadline: float, out: Path) -> None:
         entry["stopped"] = "no time left"
         save()
         return
+    # This process already holds JAX's default preallocation (75% of a GPU's memory); the
+    # census child would fail to preallocate another 75%, so it takes a fifth (still ~28 GB on
+    # an H200, far more than a census group needs) unless the user set the fraction.
+    env = dict(os.environ)
+    env.setdefault("XLA_PYTHON_CLIENT_MEM_FRACTION", "0.2")
+    entry["child_mem_fraction"] = env["XLA_PYTHON_CLIENT_MEM_FRACTION"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)
     try:
         stdout, _ = proc.communicate(timeout=timeout)
         entry["finished"] = True
