@@ -194,3 +194,20 @@ def test_census_groups_selection():
     assert census_groups(max_order=8, min_order=8) == [(8, i) for i in range(1, 6)]
     with pytest.raises(ValueError, match="max_order"):
         census_groups()
+
+
+def test_compiled_programs_are_released_when_the_order_changes(tmp_path, monkeypatch):
+    """XLA keeps each compiled program's memory mappings while JAX's caches hold it; past
+    vm.max_map_count (65,530 on Linux) a compilation fails inside LLVM and the process dies
+    (seen at the 79th group of the census <= 32, ~1,000 mappings per new shape).  The census
+    clears JAX's caches whenever the order changes (no earlier shape runs again), and only
+    then, so that groups of one order keep sharing their programs.  (Last in this module:
+    the clearing makes later tests compile again.)"""
+    cleared, trained = [], []
+    real_clear, real = jax.clear_caches, census_module._train_and_verify
+    monkeypatch.setattr(jax, "clear_caches", lambda: cleared.append(1) or real_clear())
+    monkeypatch.setattr(census_module, "_train_and_verify",
+                        lambda gid, *a: trained.append((gid, len(cleared))) or real(gid, *a))
+    census(tmp_path, ids=[(2, 1), (4, 1), (4, 2)], seeds=2, config=SMALL, progress=False,
+           figure=False)
+    assert trained == [((2, 1), 0), ((4, 1), 1), ((4, 2), 1)]

@@ -51,6 +51,7 @@ from .._small_groups import (SMALL_GROUPS_MAX_ORDER, num_small_groups, small_gro
 from ..training import Hyperparams, TrainConfig, sweep, trace_counts as train_traces
 from ..verify import Kind, Tolerances, VerificationReport, verify_batched
 from ..verify import trace_counts as verify_traces
+from ._processes import barrier, rank_and_count, stop_all_if_any_failed
 from ._store import read_json, write_bytes_atomic, write_json_atomic
 
 __all__ = ["census", "census_spec", "census_groups", "read_census", "census_exit_status",
@@ -379,13 +380,6 @@ def write_census_outputs(out_dir: str | Path, *, figure: bool = True) -> dict:
     return result
 
 
-def _barrier(name: str) -> None:
-    if jax.process_count() > 1:
-        from jax.experimental import multihost_utils
-
-        multihost_utils.sync_global_devices(name)
-
-
 def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int = 1,
            ids: Iterable[tuple[int, int]] | None = None, seeds: int = 16, key: int = 0,
            config: TrainConfig = TrainConfig(), hparams: Hyperparams = Hyperparams(),
@@ -421,13 +415,24 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     out = Path(out_dir)
     say = (progress if callable(progress) else
            (lambda line: print(line, flush=True)) if progress else (lambda line: None))
-    rank, nproc = jax.process_index(), jax.process_count()
+    rank, nproc = rank_and_count()
+    # process 0 checks (or writes) spec.json, then the others read it; each step is a
+    # collective, so a refusal anywhere stops every process
+    error = None
     if rank == 0:
-        _check_spec(out, spec, force)
-    _barrier("harmonics census: spec")
-    if rank != 0 and read_json(out / "spec.json") != spec:
-        raise ValueError(f"{out}/spec.json differs from this process's spec: is the folder "
-                         "shared by every process?")
+        try:
+            _check_spec(out, spec, force)
+        except (OSError, ValueError) as err:
+            error = err
+    stop_all_if_any_failed(error, "harmonics census")
+    if rank != 0:
+        try:
+            if read_json(out / "spec.json") != spec:
+                raise ValueError(f"{out}/spec.json differs from this process's spec: is the "
+                                 "folder shared by every process?")
+        except (OSError, ValueError) as err:
+            error = err
+    stop_all_if_any_failed(error, "harmonics census")
     mine = [gid for i, gid in enumerate(selection) if i % nproc == rank]
     todo, done = [], []
     for gid in mine:
@@ -450,6 +455,13 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     interrupted = True
     try:
         for k, gid in enumerate(todo):
+            if k and gid[0] != todo[k - 1][0]:
+                # A new order: no program compiled so far runs again (every shape holds the
+                # order).  XLA keeps each compiled program, with its memory mappings, while
+                # JAX's caches hold it; a process may hold vm.max_map_count (65,530 on
+                # Linux) mappings, and past that LLVM fails to compile and the process dies
+                # (a segmentation fault: seen at the 79th group of the census <= 32).
+                jax.clear_caches()
             # in a worker thread: Ctrl-C reaches us at once, even during a compilation
             rec = interruptible(_train_and_verify, gid, spec, config, tolerances, devices)
             write_json_atomic(out / record_name(gid), rec)
@@ -472,7 +484,7 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
                     write_census_outputs(out, figure=figure)
                 except (OSError, ValueError) as err:  # the original error matters more
                     say(f"census: could not rebuild {out / 'census.json'}: {err}")
-    _barrier("harmonics census: done")
+    barrier("harmonics census: done")
     if rank != 0:
         return {"spec": spec, "summary": _summary(records),
                 "groups": sorted(records, key=lambda r: tuple(r["gap_id"]))}
