@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import jax
 import numpy as np
 
 from ..runner import run_sweep
@@ -95,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
                         chunk_size=args.chunk, seed=args.seed, resume=args.resume,
                         repair=args.repair, progress=not args.no_progress, force=args.force,
                         command=args.command_line)
-    print_sweep_summary(summary)
-    print(f"\nwrote {args.out.rstrip('/')}/summary.json")
-    draw_figures(args.out)
+    if jax.process_index() == 0:  # under jax.distributed, process 0 speaks for every one
+        print_sweep_summary(summary)
+        print(f"\nwrote {args.out.rstrip('/')}/summary.json")
+        draw_figures(args.out)
     return exit_status(summary["totals"])

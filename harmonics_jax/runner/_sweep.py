@@ -25,8 +25,18 @@ What is checked (nothing is believed unchecked):
   corrupt file, a file from another sweep, a file moved to another index or edited after
   writing is named with the reason.  By default the sweep then refuses and changes
   nothing; ``repair=True`` moves those files to ``rejected/`` and recomputes them.
-* one process writes a folder at a time (an advisory lock on the folder); temporaries that
+* one run writes a folder at a time (an advisory lock on the folder); temporaries that
   a killed run left behind are deleted on the next run.
+
+Several processes (``jax.distributed.initialize`` called first, ``jax.process_count() = P``,
+the same ``run_sweep`` call on every process, ``out_dir`` one folder they all see): chunk
+``c`` belongs to process ``c mod P``, which trains it on its own devices
+(``jax.local_devices()``) and writes its file; chunk files never collide.  Process 0 takes the
+lock, checks (or writes) ``spec.json`` and the chunks already there before anyone trains, and
+writes ``summary.json`` (while it works: of the chunks it knows; at the end, after a barrier:
+of every chunk file, each checked again).  A refusal on any process stops every process.
+Seed ``s`` trains from the same key whatever the number of processes, so the numbers equal a
+one-process run's (``tests/test_distributed.py``); a resumed run continues whatever finished.
 
 Seed s of a sweep always uses the key ``fold_in(key(seed), s)``, and verification runs in
 blocks of a fixed number of networks (:data:`VERIFY_BLOCK`, padded), so neither the weights
@@ -60,6 +70,7 @@ from ._folder import check_chunk_files, check_out_dir, list_chunk_files, move_as
 from ._guards import VERIFY_BLOCK, check_feasible
 from ._integrity import CHUNK_FILE, chunk_file_name, chunk_record, write_chunk
 from ._meta import environment, software
+from ._processes import barrier, rank_and_count, stop_all_if_any_failed
 from ._spec import SweepSpec, describe_differences, read_spec_file
 from ._store import remove_stale_temporaries, write_json_atomic
 
@@ -125,13 +136,14 @@ def _verify_in_blocks(weights: SpectralWeights, group: FiniteGroup,
 
 
 def _train_and_verify(group, spec: SweepSpec, config: TrainConfig, seeds: np.ndarray,
-                      tolerances: Tolerances) -> dict[str, np.ndarray]:
+                      tolerances: Tolerances, devices) -> dict[str, np.ndarray]:
     hp = Hyperparams(**{k: np.asarray(v) for k, v in spec.hparams.items()})
     # the chunks keep the history's curves, never its snapshots of F: do not compute them
     # (the history never changes the trained weights)
     if config.history == "full":
         config = dataclasses.replace(config, history="curves")
-    result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds)
+    result = sweep(jax.random.key(spec.seed), group, config, hparams=hp, seed_ids=seeds,
+                   devices=devices)
     report = _verify_in_blocks(result.weights, group, tolerances)  # (H, S) networks
     arrays = dict(report)
     arrays["final_loss"] = np.asarray(result.final_loss)
@@ -293,21 +305,47 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
         hparams=hp_axis, num_seeds=int(num_seeds), chunk_size=chunk_size, seed=int(seed),
         tolerances=dataclasses.asdict(tolerances))
     out = check_out_dir(out_dir)
+    rank, nproc = rank_and_count()
     guards = size_guards_off() if force else contextlib.nullcontext()
     with guards:
         check_feasible(spec, config, out)
         env = environment(command)
         out.mkdir(parents=True, exist_ok=True)
-        with writer_lock(out):
-            remove_stale_temporaries(out, _OWN_FILES)
-            remove_stale_temporaries(out / "chunks", CHUNK_FILE)
-            _open_folder(out, spec, resume, env)
-            loaded = _scan_chunks(out, spec, repair)
-            return _run_chunks(group, spec, config, tolerances, out, loaded, env, progress)
+        with writer_lock(out) if rank == 0 else contextlib.nullcontext():
+            # process 0 checks the folder first; then the others read what it accepted
+            error, loaded = None, {}
+            if rank == 0:
+                try:
+                    remove_stale_temporaries(out, _OWN_FILES)
+                    remove_stale_temporaries(out / "chunks", CHUNK_FILE)
+                    _open_folder(out, spec, resume, env)
+                    loaded = _scan_chunks(out, spec, repair)
+                except (OSError, ValueError) as err:
+                    error = err
+            stop_all_if_any_failed(error, "run_sweep")
+            if rank != 0:
+                try:
+                    if read_spec_file(out / "spec.json") != spec:
+                        raise ValueError(f"{out}/spec.json differs from this process's "
+                                         "sweep: is the folder shared by every process?")
+                    loaded = _scan_chunks(out, spec, repair=False)
+                except (OSError, ValueError) as err:
+                    error = err
+            stop_all_if_any_failed(error, "run_sweep")
+            summary = _run_chunks(group, spec, config, tolerances, out, loaded, env,
+                                  progress, rank, nproc)
+            if nproc == 1:
+                return summary
+            barrier("harmonics sweep: done")
+            # every chunk is on disk now: the summary of them all, each checked on reading
+            summary = _summary_of(_scan_chunks(out, spec, repair=False), spec, env)
+            if rank == 0:
+                write_json_atomic(out / "summary.json", summary)
+            return summary
 
 
-def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Tolerances,
-                out: Path, loaded: dict, env: dict, progress: bool) -> dict:
+def _collect(loaded: dict, spec: SweepSpec) -> tuple[list[dict], float, list[dict]]:
+    """The run records, total seconds and chunk software of chunks read from disk."""
     runs: list[dict] = []
     seconds = 0.0
     envs: list[dict] = []
@@ -315,19 +353,46 @@ def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Toleran
         runs.extend(_records(arrays, spec, c))
         seconds += float(record.get("seconds") or 0.0)
         envs.append(software(record.get("environment") or {}))
-    initial = sum(stop - start for start, stop in map(spec.chunk_seeds, loaded))
-    bar = _progress(progress, total=spec.num_seeds * spec.num_settings,
-                    initial=initial * spec.num_settings,
-                    desc=f"{spec.group_name} (order {spec.order})", postfix=_met(runs))
+    return runs, seconds, envs
+
+
+def _summary_of(loaded: dict, spec: SweepSpec, env: dict) -> dict:
+    runs, seconds, envs = _collect(loaded, spec)
+    _check_complete(runs, spec)
+    return _summarise(spec, _sorted(runs), seconds, True, env, _distinct(envs))
+
+
+def _check_complete(runs: list[dict], spec: SweepSpec) -> None:
+    if len(runs) != spec.num_seeds * spec.num_settings:  # cannot happen: every chunk checked
+        raise RuntimeError(f"{len(runs)} records for {spec.num_seeds} seeds × "
+                           f"{spec.num_settings} settings; please report this")
+
+
+def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Tolerances,
+                out: Path, loaded: dict, env: dict, progress: bool, rank: int = 0,
+                nproc: int = 1) -> dict:
+    """Train, verify and write this process's chunks that are not in ``loaded``; returns
+    the summary of ``loaded`` and them (complete when there is one process)."""
+    runs, seconds, envs = _collect(loaded, spec)
+    owned = [c for c in range(spec.num_chunks) if c % nproc == rank]
+    mine = [c for c in owned if c not in loaded]
+
+    def seeds_in(chunks):
+        return sum(stop - start for start, stop in map(spec.chunk_seeds, chunks))
+
+    who = f" process {rank}/{nproc}" if nproc > 1 else ""
+    bar = _progress(progress, total=seeds_in(owned) * spec.num_settings,
+                    initial=seeds_in([c for c in owned if c in loaded]) * spec.num_settings,
+                    desc=f"{spec.group_name} (order {spec.order}){who}", postfix=_met(runs))
+    devices = jax.local_devices()
     try:
-        for c in range(spec.num_chunks):
-            if c in loaded:
-                continue
+        for c in mine:
             start, stop = spec.chunk_seeds(c)
             # every chunk trains chunk_size seeds (the last one padded) -> one compilation
             seeds = np.arange(start, start + spec.chunk_size)
             began = time.perf_counter()
-            arrays = interruptible(_train_and_verify, group, spec, config, seeds, tolerances)
+            arrays = interruptible(_train_and_verify, group, spec, config, seeds, tolerances,
+                                   devices)
             keep = seeds < stop
             arrays = {k: v[keep] if k == "seeds" else v[:, keep] for k, v in arrays.items()}
             elapsed = time.perf_counter() - began
@@ -337,18 +402,19 @@ def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Toleran
             runs.extend(_records(arrays, spec, c))
             seconds += elapsed
             envs.append(software(chunk_env))
-            write_json_atomic(out / "summary.json",
-                              _summarise(spec, _sorted(runs), seconds, False, env,
-                                         _distinct(envs)))
+            if rank == 0:  # the others' chunks appear in it at the end
+                write_json_atomic(out / "summary.json",
+                                  _summarise(spec, _sorted(runs), seconds, False, env,
+                                             _distinct(envs)))
             if bar is not None:
                 bar.set_postfix_str(_met(runs), refresh=False)
                 bar.update(int(keep.sum()) * spec.num_settings)
     finally:
         if bar is not None:
             bar.close()
-    if len(runs) != spec.num_seeds * spec.num_settings:  # cannot happen: every chunk checked
-        raise RuntimeError(f"{out}: {len(runs)} records for {spec.num_seeds} seeds × "
-                           f"{spec.num_settings} settings; please report this")
+    if nproc > 1:
+        return _summarise(spec, _sorted(runs), seconds, False, env, _distinct(envs))
+    _check_complete(runs, spec)
     summary = _summarise(spec, _sorted(runs), seconds, True, env, _distinct(envs))
     write_json_atomic(out / "summary.json", summary)
     return summary
