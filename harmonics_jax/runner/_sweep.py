@@ -374,19 +374,22 @@ def _run_chunks(group, spec: SweepSpec, config: TrainConfig, tolerances: Toleran
     """Train, verify and write this process's chunks that are not in ``loaded``; returns
     the summary of ``loaded`` and them (complete when there is one process)."""
     runs, seconds, envs = _collect(loaded, spec)
-    owned = [c for c in range(spec.num_chunks) if c % nproc == rank]
-    mine = [c for c in owned if c not in loaded]
-
-    def seeds_in(chunks):
-        return sum(stop - start for start, stop in map(spec.chunk_seeds, chunks))
-
+    # this process's chunks, lazily: a sweep may have 5e8 of them (tests/test_runstore.py)
+    owned = range(rank, spec.num_chunks, nproc)
+    last = spec.chunk_seeds(spec.num_chunks - 1)
+    short = spec.chunk_size - (last[1] - last[0])  # seeds missing from the last chunk
+    total = len(owned) * spec.chunk_size - (short if spec.num_chunks - 1 in owned else 0)
+    initial = sum(stop - start for start, stop in
+                  (spec.chunk_seeds(c) for c in loaded if c % nproc == rank))
     who = f" process {rank}/{nproc}" if nproc > 1 else ""
-    bar = _progress(progress, total=seeds_in(owned) * spec.num_settings,
-                    initial=seeds_in([c for c in owned if c in loaded]) * spec.num_settings,
+    bar = _progress(progress, total=total * spec.num_settings,
+                    initial=initial * spec.num_settings,
                     desc=f"{spec.group_name} (order {spec.order}){who}", postfix=_met(runs))
     devices = jax.local_devices()
     try:
-        for c in mine:
+        for c in owned:
+            if c in loaded:
+                continue
             start, stop = spec.chunk_seeds(c)
             # every chunk trains chunk_size seeds (the last one padded) -> one compilation
             seeds = np.arange(start, start + spec.chunk_size)
