@@ -216,15 +216,7 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
     windows = config.steps // (config.rounds * config.log_every)
     curves, full = config.history != "none", config.history == "full"
     k_init, k_data, k_reset = jax.random.split(key, 3)
-
-    def loss_fn(w, t):
-        if config.objective_for(n) == "expected":
-            inv = expected_invariance_loss(w, table, sigma, irreps=irreps)
-        else:
-            pairs = sample_orbit_pairs(jax.random.fold_in(k_data, t), table, batch, sigma,
-                                       config.complex_dtype)
-            inv = invariance_loss(w, *pairs)
-        return inv + eta * unitarity_penalty(w) if config.constraint == "penalty" else inv
+    loss_fn = _objective(config, table, eta, sigma, k_data, batch, irreps)
 
     def step(carry, t):
         w, state = carry
@@ -265,16 +257,39 @@ def _train_one(key, table, hp: Hyperparams, config: TrainConfig, dims: tuple[int
     if config.constraint == "unitary":  # polish: a few more quadratic Newton–Schulz steps
         w = SpectralWeights(newton_schulz(w.F / math.sqrt(n), 3) * math.sqrt(n), dims)
     steps = rounds_run * (config.steps // config.rounds)
-    if not curves:
-        return w, final_loss, steps, None
+    history = _history(config, logs, w0, snaps, windows, dims) if curves else None
+    return w, final_loss, steps, history
+
+
+def _objective(config: TrainConfig, table, eta, sigma, k_data, batch: int, irreps):
+    """The training loss of weights ``w`` at step ``t``: the invariance objective (expected
+    or sampled, by the group's order) plus, for ``constraint="penalty"``, ``eta`` times the
+    unitarity penalty."""
+    n = table.shape[0]
+
+    def loss_fn(w, t):
+        if config.objective_for(n) == "expected":
+            inv = expected_invariance_loss(w, table, sigma, irreps=irreps)
+        else:
+            pairs = sample_orbit_pairs(jax.random.fold_in(k_data, t), table, batch, sigma,
+                                       config.complex_dtype)
+            inv = invariance_loss(w, *pairs)
+        return inv + eta * unitarity_penalty(w) if config.constraint == "penalty" else inv
+
+    return loss_fn
+
+
+def _history(config: TrainConfig, logs, w0: SpectralWeights, snaps, windows: int,
+             dims: tuple[int, ...]) -> TrainHistory:
+    """The TrainHistory from the per-window logs (rounds, windows) and the round-end
+    snapshots of F (``None`` unless ``history="full"``)."""
     logs = jax.tree.map(lambda a: a.reshape(-1), logs)  # (rounds, windows) -> time
     loss, inv, uni, rate = logs
     log_steps = config.log_every * jnp.arange(1, config.rounds * windows + 1)
     snap_steps = (config.steps // config.rounds) * jnp.arange(config.rounds + 1)
-    snapshots = (SpectralWeights(jnp.concatenate([w0.F[None], snaps]), dims) if full
-                 else None)
-    return w, final_loss, steps, TrainHistory(log_steps, loss, inv, uni, rate, snap_steps,
-                                              snapshots)
+    snapshots = (SpectralWeights(jnp.concatenate([w0.F[None], snaps]), dims)
+                 if config.history == "full" else None)
+    return TrainHistory(log_steps, loss, inv, uni, rate, snap_steps, snapshots)
 
 
 # The stopping test of TrainConfig.stop_when_verified: 10× (surjectivity: 1000×) stricter
