@@ -18,6 +18,11 @@ A re-run skips the groups whose record is in ``groups/`` and continues with the 
 selection (orders, ids) is not part of the spec, so a census can be extended to higher
 orders in the same folder.
 
+Groups run in order of (order, id); whenever the order changes the census calls
+``jax.clear_caches()`` (no program of an earlier order runs again, and each cached program
+holds memory mappings a process has only 65,530 of on Linux), which also drops the caller's
+own compiled functions.
+
 Seed ``s`` of every group is trained from ``fold_in(key(spec.key), s)``
 (:func:`harmonics_jax.training.sweep`): the numbers do not depend on the selection, on
 resuming or on the number of processes.
