@@ -56,7 +56,7 @@ from .._small_groups import (SMALL_GROUPS_MAX_ORDER, num_small_groups, small_gro
 from ..training import Hyperparams, TrainConfig, sweep, trace_counts as train_traces
 from ..verify import Kind, Tolerances, VerificationReport, verify_batched
 from ..verify import trace_counts as verify_traces
-from ._processes import barrier, rank_and_count, stop_all_if_any_failed
+from ._processes import barrier, process_zero_first, rank_and_count
 from ._store import read_json, write_bytes_atomic, write_json_atomic
 
 __all__ = ["census", "census_spec", "census_groups", "read_census", "census_exit_status",
@@ -421,23 +421,13 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     say = (progress if callable(progress) else
            (lambda line: print(line, flush=True)) if progress else (lambda line: None))
     rank, nproc = rank_and_count()
-    # process 0 checks (or writes) spec.json, then the others read it; each step is a
-    # collective, so a refusal anywhere stops every process
-    error = None
-    if rank == 0:
-        try:
-            _check_spec(out, spec, force)
-        except (OSError, ValueError) as err:
-            error = err
-    stop_all_if_any_failed(error, "harmonics census")
-    if rank != 0:
-        try:
-            if read_json(out / "spec.json") != spec:
-                raise ValueError(f"{out}/spec.json differs from this process's spec: is the "
-                                 "folder shared by every process?")
-        except (OSError, ValueError) as err:
-            error = err
-    stop_all_if_any_failed(error, "harmonics census")
+    def same_spec():
+        if read_json(out / "spec.json") != spec:
+            raise ValueError(f"{out}/spec.json differs from this process's spec: is the "
+                             "folder shared by every process?")
+
+    # process 0 checks (or writes) spec.json, then the others read it
+    process_zero_first(lambda: _check_spec(out, spec, force), same_spec, "harmonics census")
     mine = [gid for i, gid in enumerate(selection) if i % nproc == rank]
     todo, done = [], []
     for gid in mine:

@@ -7,10 +7,13 @@ With one process (the default) every function here is free: no collective is iss
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import jax
 import numpy as np
 
-__all__ = ["rank_and_count", "barrier", "stop_all_if_any_failed"]
+__all__ = ["rank_and_count", "barrier", "stop_all_if_any_failed", "process_zero_first"]
 
 
 def rank_and_count() -> tuple[int, int]:
@@ -44,3 +47,28 @@ def stop_all_if_any_failed(error: Exception | None, what: str) -> None:
     if failed:
         raise ValueError(f"{what}: process(es) {failed} stopped with an error (see their "
                          "output); this process stops too")
+
+
+T = TypeVar("T")
+
+
+def process_zero_first(first: Callable[[], T], others: Callable[[], T], what: str) -> T:
+    """Run ``first()`` on process 0 (it checks or prepares a folder), then ``others()`` on
+    every other process (they read what process 0 accepted); each step ends with
+    :func:`stop_all_if_any_failed`, so an ``OSError``/``ValueError`` on any process stops
+    every process.  Returns what this process's function returned."""
+    result, error = None, None
+    rank = jax.process_index()
+    if rank == 0:
+        try:
+            result = first()
+        except (OSError, ValueError) as err:
+            error = err
+    stop_all_if_any_failed(error, what)
+    if rank != 0:
+        try:
+            result = others()
+        except (OSError, ValueError) as err:
+            error = err
+    stop_all_if_any_failed(error, what)
+    return result

@@ -70,7 +70,7 @@ from ._folder import check_chunk_files, check_out_dir, list_chunk_files, move_as
 from ._guards import VERIFY_BLOCK, check_feasible
 from ._integrity import CHUNK_FILE, chunk_file_name, chunk_record, write_chunk
 from ._meta import environment, software
-from ._processes import barrier, rank_and_count, stop_all_if_any_failed
+from ._processes import barrier, process_zero_first, rank_and_count
 from ._spec import SweepSpec, describe_differences, read_spec_file
 from ._store import remove_stale_temporaries, write_json_atomic
 
@@ -312,26 +312,19 @@ def run_sweep(group: FiniteGroup, out_dir: str | Path, *, config: TrainConfig = 
         env = environment(command)
         out.mkdir(parents=True, exist_ok=True)
         with writer_lock(out) if rank == 0 else contextlib.nullcontext():
-            # process 0 checks the folder first; then the others read what it accepted
-            error, loaded = None, {}
-            if rank == 0:
-                try:
-                    remove_stale_temporaries(out, _OWN_FILES)
-                    remove_stale_temporaries(out / "chunks", CHUNK_FILE)
-                    _open_folder(out, spec, resume, env)
-                    loaded = _scan_chunks(out, spec, repair)
-                except (OSError, ValueError) as err:
-                    error = err
-            stop_all_if_any_failed(error, "run_sweep")
-            if rank != 0:
-                try:
-                    if read_spec_file(out / "spec.json") != spec:
-                        raise ValueError(f"{out}/spec.json differs from this process's "
-                                         "sweep: is the folder shared by every process?")
-                    loaded = _scan_chunks(out, spec, repair=False)
-                except (OSError, ValueError) as err:
-                    error = err
-            stop_all_if_any_failed(error, "run_sweep")
+            def prepare():  # process 0, before anyone trains
+                remove_stale_temporaries(out, _OWN_FILES)
+                remove_stale_temporaries(out / "chunks", CHUNK_FILE)
+                _open_folder(out, spec, resume, env)
+                return _scan_chunks(out, spec, repair)
+
+            def read_accepted():  # the other processes, after process 0 accepted the folder
+                if read_spec_file(out / "spec.json") != spec:
+                    raise ValueError(f"{out}/spec.json differs from this process's sweep: "
+                                     "is the folder shared by every process?")
+                return _scan_chunks(out, spec, repair=False)
+
+            loaded = process_zero_first(prepare, read_accepted, "run_sweep")
             summary = _run_chunks(group, spec, config, tolerances, out, loaded, env,
                                   progress, rank, nproc)
             if nproc == 1:
