@@ -16,7 +16,7 @@ For each ``SmallGroup(order, id)`` GAP writes one JSON record (one per line):
 Usage (regenerates the committed fixture; see tools/README.md)::
 
     python tools/gap_export.py --fixture
-    python tools/gap_export.py 8:3 8:4 60:5 -o /tmp/groups.json.gz
+    python tools/gap_export.py 8:3 8:4 60:5 -o runs/groups.json.gz
 
 This module needs only NumPy and a ``gap`` executable with the SmallGroups library; it
 never imports ``harmonics_jax``, so the truth it produces is independent of the code
