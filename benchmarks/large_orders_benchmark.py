@@ -1,18 +1,25 @@
 """Seconds per 16 verified networks against the group order: main's old default (the sampled
 objective at every order) against the new default (``TrainConfig()``: the expected
-objective in the Fourier basis beyond order 24, docs/RECIPE.md phase 12), in one run.
+objective in the Fourier basis beyond order 24, docs/RECIPE.md phase 12) and the new default
+with ``stop_when_verified=True`` (``stop``: the recipe of the committed census to order 100),
+in one run.
 
     python benchmarks/large_orders_benchmark.py [--seeds 8] [--groups S3,S4,A5,...]
+        [--recipes old,new,stop]
 
 Every group is relabelled as the census sees it (``benchmarks/_ladder.py``).  For each
 group and recipe the time a census group costs is split into its parts:
 
 * ``irreps``: computing the group's irreps (once per group; the new default needs them
   for training, verification needs them anyway);
-* ``train_compile``: the first ``sweep`` call minus a second, identical one;
-* ``train``: the second (warm) ``sweep`` call: the training itself;
-* ``verify_compile``: likewise for ``verify_batched`` on the trained weights (it compiles
-  once per group, for the first recipe; both recipes are charged with it);
+* ``train_compile``: lowering and compiling the ``sweep`` program
+  (``lower_sweep(...).compile()``, after ``jax.clear_caches()``);
+* ``train``: the ``sweep`` call that follows, which finds that program compiled: the
+  training itself, run once (a second, warm call would double the cost of the slowest
+  rows, the sampled objective at order 96);
+* ``verify_compile``: the first ``verify_batched`` call on the trained weights minus a
+  second, identical one (once per group, for the first recipe; every recipe is charged
+  with it);
 * ``verify``: the warm ``verify_batched`` call.
 
 Compilation is shared by every group with the same order and irrep dimensions (the table
@@ -35,11 +42,12 @@ import numpy as np
 
 import harmonics_jax as hj
 from _ladder import ladder_group
-from harmonics_jax.training import TrainConfig, sweep
+from harmonics_jax.training import TrainConfig, lower_sweep, sweep
 from harmonics_jax.verify import verify_batched
 
 LADDER = "S3,S4,48.29,A5,64.4,72.41,96.3,96.70,S5,SL(2,5)"
-RECIPES = {"old": TrainConfig(objective="sampled"), "new": TrainConfig()}
+RECIPES = {"old": TrainConfig(objective="sampled"), "new": TrainConfig(),
+           "stop": TrainConfig(stop_when_verified=True)}
 
 
 def _seconds(fn):
@@ -49,20 +57,23 @@ def _seconds(fn):
 
 
 def census_pass(G: hj.FiniteGroup, config: TrainConfig, seeds: int, key: int) -> dict:
-    """One group with one recipe, timed part by part (see the module docstring): ``sweep``
-    and ``verify_batched`` each called twice on the same arguments; the first call minus
-    the second is the compilation (0 when an earlier recipe already compiled verify)."""
+    """One group with one recipe, timed part by part (see the module docstring): the sweep
+    program compiled ahead of time, then ``sweep`` once (it runs that compiled program);
+    ``verify_batched`` called twice on the same arguments, the first call minus the second
+    being its compilation (0 when an earlier recipe already compiled it)."""
     k = jax.random.key(key)
-    cold, r = _seconds(lambda: jax.block_until_ready(sweep(k, G, config, seeds)))
-    warm, r = _seconds(lambda: jax.block_until_ready(sweep(k, G, config, seeds)))
+    jax.clear_caches()
+    compile_s, _ = _seconds(lambda: lower_sweep(k, G, config, seeds).compile())
+    train_s, r = _seconds(lambda: jax.block_until_ready(sweep(k, G, config, seeds)))
     w = r.weights[0]
     v_cold, rep = _seconds(lambda: jax.block_until_ready(verify_batched(w, G)))
     v_warm, rep = _seconds(lambda: jax.block_until_ready(verify_batched(w, G)))
     met = np.asarray(rep.hypotheses_met)
     verified = int((met & np.asarray(rep.fourier_recovered)).sum())
-    return dict(train_compile_s=max(cold - warm, 0.0), train_s=warm,
+    return dict(train_compile_s=compile_s, train_s=train_s,
                 verify_compile_s=max(v_cold - v_warm, 0.0), verify_s=v_warm,
                 met=int(met.sum()), verified=verified,
+                steps_median=float(np.median(np.asarray(r.steps))),
                 median_invariance_defect=float(np.median(rep.invariance_defect)))
 
 
@@ -98,7 +109,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=8)
     ap.add_argument("--key", type=int, default=0)
     ap.add_argument("--groups", default=LADDER, help=f"comma-separated (default {LADDER})")
-    ap.add_argument("--recipes", default="old,new", help="comma-separated: old,new (default) or one of them")
+    ap.add_argument("--recipes", default="old,new,stop",
+                    help="comma-separated, of old,new,stop (default: all three)")
     ap.add_argument("--out", default="benchmark", help="results/large_orders/OUT.json/.png")
     ap.add_argument("--step-cost", action="store_true",
                     help="only time one loss-and-gradient evaluation per objective "
@@ -139,7 +151,7 @@ def main() -> None:
                        recipe=name, objective=RECIPES[name].objective_for(G.order),
                        seeds=args.seeds, load_before=load, irreps_s=irreps_s,
                        **census_pass(G, RECIPES[name], args.seeds, args.key))
-            # verify compiles once per group (its first recipe): charge both recipes with it.
+            # verify compiles once per group (its first recipe): charge every recipe with it.
             vc = row["verify_compile_s"] = row["verify_compile_s"] if vc is None else vc
             warm = row["train_s"] + row["verify_s"]
             cold = warm + row["train_compile_s"] + vc + irreps_s
@@ -149,7 +161,8 @@ def main() -> None:
             rows.append(row)
             print(f"{spec:>8} n={G.order:<3} {name:<4} ({row['objective']:<8}) verified "
                   f"{v}/{args.seeds}  irreps {irreps_s:5.1f}  train compile "
-                  f"{row['train_compile_s']:6.1f}  train {row['train_s']:6.1f}  verify compile "
+                  f"{row['train_compile_s']:6.1f}  train {row['train_s']:6.1f} "
+                  f"({row['steps_median']:.0f} steps)  verify compile "
                   f"{vc:5.1f}  verify {row['verify_s']:5.1f} s → {row['s_per_16_verified_warm']:7.1f}"
                   f" s/16 verified warm, {row['s_per_16_verified_cold']:7.1f} cold  "
                   f"(load {load:.1f})", flush=True)
@@ -165,7 +178,7 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, colour in (("old", "tab:red"), ("new", "tab:blue")):
+    for name, colour in (("old", "tab:red"), ("new", "tab:blue"), ("stop", "tab:green")):
         for kind, style in (("warm", "-o"), ("cold", "--x")):
             pts = sorted((r["order"], r[f"s_per_16_verified_{kind}"], r["group"])
                          for r in rows if r["recipe"] == name)
@@ -181,8 +194,9 @@ def plot(rows: list[dict], path: Path) -> None:
     ax.set_xlabel("group order n")
     ax.set_ylabel("seconds per 16 verified networks")
     ax.set_yscale("log")
-    ax.set_title("old: sampled objective; new: expected objective beyond order 24\n"
-                 "(shared, loaded 2-core CPU; cold includes compilation)", fontsize=9)
+    ax.set_title("old: sampled objective; new: expected objective beyond order 24; stop: new,\n"
+                 "stopping at verification (cold includes compilation; load in the JSON)",
+                 fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
