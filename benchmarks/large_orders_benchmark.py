@@ -1,7 +1,7 @@
 """Seconds per 16 verified networks against the group order: main's old default (the sampled
 objective at every order) against the new default (``TrainConfig()``: the expected
 objective in the Fourier basis beyond order 24, docs/RECIPE.md phase 12) and the new default
-with ``stop_when_verified=True`` (``stop``: the recipe of the committed census to order 100),
+with ``stop_when_verified=True`` (``stop``: the recipe the census to order 100 runs with),
 in one run.
 
     python benchmarks/large_orders_benchmark.py [--seeds 8] [--groups S3,S4,A5,...]
