@@ -61,6 +61,11 @@ def test_records_schema_and_aggregate_files(reference):
         float(np.median(rep.invariance_defect)))
     md = (out / "census.md").read_text()
     assert "- groups: 2" in md and "| (4,2) | C2 x C2 | 1×4 |" in md
+    # the recipe is named: a census that stops networks early says so (and this one does not)
+    assert "200 steps (objective" in md and "stop_when_verified" not in md
+    stopped = json.loads(json.dumps(result))
+    stopped["spec"]["config"]["stop_when_verified"] = True
+    assert "200 steps at most (stop_when_verified:" in census_module._markdown(stopped)
     assert (out / "census.png").read_bytes()[:4] == b"\x89PNG"
     assert len([ln for ln in lines if ln.startswith("[")]) == 2 and "ETA" in lines[1]
     assert census_exit_status(result) == 0

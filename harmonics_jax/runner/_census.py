@@ -297,6 +297,10 @@ def census_exit_status(result: dict) -> int:
     return 1 if any(r["all_conclusions"] < r["met"] for r in result["groups"]) else 0
 
 
+_STOP_NOTE = (" at most (stop_when_verified: a network stops at the first round end where it "
+              "meets the hypotheses with margin)")
+
+
 def _markdown(result: dict) -> str:
     s, spec = result["summary"], result["spec"]
     net, met = s["networks"], s["met"]
@@ -305,7 +309,8 @@ def _markdown(result: dict) -> str:
     cfg = spec["config"]
     lines = [
         f"# Census: SmallGroups up to order {s['max_order']}", "",
-        f"{spec['seeds']} networks per group, key {spec['key']}, {cfg['steps']} steps "
+        f"{spec['seeds']} networks per group, key {spec['key']}, {cfg['steps']} steps"
+        f"{_STOP_NOTE if cfg.get('stop_when_verified') else ''} "
         f"(objective {cfg['objective'] or 'by order: sampled up to 24, expected beyond'}), "
         f"harmonics_jax {spec['version']}.", "",
         f"- groups: {s['groups']}",
