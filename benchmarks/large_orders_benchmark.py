@@ -13,7 +13,8 @@ group and recipe the time a census group costs is split into its parts:
 * ``irreps``: computing the group's irreps (once per group; the new default needs them
   for training, verification needs them anyway);
 * ``train_compile``: lowering and compiling the ``sweep`` program
-  (``lower_sweep(...).compile()``, after ``jax.clear_caches()``);
+  (``lower_sweep(...).compile()``; JAX's caches are cleared before each group, and no two
+  recipes share a program);
 * ``train``: the ``sweep`` call that follows, which finds that program compiled: the
   training itself, run once (a second, warm call would double the cost of the slowest
   rows, the sampled objective at order 96);
@@ -62,7 +63,6 @@ def census_pass(G: hj.FiniteGroup, config: TrainConfig, seeds: int, key: int) ->
     ``verify_batched`` called twice on the same arguments, the first call minus the second
     being its compilation (0 when an earlier recipe already compiled it)."""
     k = jax.random.key(key)
-    jax.clear_caches()
     compile_s, _ = _seconds(lambda: lower_sweep(k, G, config, seeds).compile())
     train_s, r = _seconds(lambda: jax.block_until_ready(sweep(k, G, config, seeds)))
     w = r.weights[0]
@@ -144,6 +144,7 @@ def main() -> None:
     for spec in args.groups.split(","):
         G = ladder_group(spec)
         irreps_s, _ = _seconds(lambda: hj.irreps(G))
+        jax.clear_caches()  # every recipe compiles its own sweep; verify compiles once, below
         vc = None
         for name in args.recipes.split(","):
             load = os.getloadavg()[0]
