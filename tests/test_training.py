@@ -147,7 +147,7 @@ def test_stop_when_verified_freezes_networks_that_meet_the_hypotheses(key):
                                rtol=1e-4)
     assert (np.asarray(full.steps) == 1600).all()
     # Negative control: networks that never meet the hypotheses train every step.
-    slow = sweep(key, G, cfg, 2, Hyperparams(learning_rate=1e-6))
+    slow = sweep(key, G, cfg, 6, Hyperparams(learning_rate=1e-6))  # 6: the same program
     assert (np.asarray(slow.steps) == 1600).all()
     assert not verify_batched(slow.weights[0], G).hypotheses_met.any()
 
