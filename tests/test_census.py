@@ -201,18 +201,42 @@ def test_census_groups_selection():
         census_groups()
 
 
-def test_compiled_programs_are_released_when_the_order_changes(tmp_path, monkeypatch):
+def test_compiled_programs_are_released_when_the_order_changes_or_mappings_run_short(
+        tmp_path, monkeypatch):
     """XLA keeps each compiled program's memory mappings while JAX's caches hold it; past
     vm.max_map_count (65,530 on Linux) a compilation fails inside LLVM and the process dies
-    (seen at the 79th group of the census <= 32, ~1,000 mappings per new shape).  The census
-    clears JAX's caches whenever the order changes (no earlier shape runs again), and only
-    then, so that groups of one order keep sharing their programs.  (Last in this module:
-    the clearing makes later tests compile again.)"""
+    (seen at the 79th group of the census <= 32, and within order 96).  The census clears
+    JAX's caches whenever the order changes (no earlier shape runs again), and within an
+    order only once the process holds half its limit, so that groups of one order keep
+    sharing their programs.  (Last in this module: the clearing makes later tests compile
+    again.)"""
     cleared, trained = [], []
     real_clear, real = jax.clear_caches, census_module._train_and_verify
     monkeypatch.setattr(jax, "clear_caches", lambda: cleared.append(1) or real_clear())
     monkeypatch.setattr(census_module, "_train_and_verify",
                         lambda gid, *a: trained.append((gid, len(cleared))) or real(gid, *a))
-    census(tmp_path, ids=[(2, 1), (4, 1), (4, 2)], seeds=2, config=SMALL, progress=False,
-           figure=False)
-    assert trained == [((2, 1), 0), ((4, 1), 1), ((4, 2), 1)]
+    # asked before each group of the same order as the last: (4,2), then (8,5) (near the limit)
+    near = iter([False, True])
+    monkeypatch.setattr(census_module, "near_mapping_limit", lambda: next(near))
+    census(tmp_path, ids=[(2, 1), (4, 1), (4, 2), (8, 2), (8, 5)], seeds=2, config=SMALL,
+           progress=False, figure=False)
+    assert trained == [((2, 1), 0), ((4, 1), 1), ((4, 2), 1), ((8, 2), 2), ((8, 5), 3)]
+    assert next(near, "asked twice") == "asked twice"
+
+
+def test_memory_mappings_are_counted_against_the_limit(monkeypatch):
+    from harmonics_jax._core import _memory
+
+    m = _memory.memory_mappings()
+    if m is None:
+        pytest.skip("no /proc/self/maps or vm.max_map_count here (not Linux)")
+    count, limit = m
+    assert 0 < count < limit
+    assert _memory.near_mapping_limit(fraction=0.0) and not _memory.near_mapping_limit(1.0)
+    # Negative control: a process holding 60% of its limit is near it, one at 40% is not.
+    monkeypatch.setattr(_memory, "memory_mappings", lambda: (6, 10))
+    assert _memory.near_mapping_limit()
+    monkeypatch.setattr(_memory, "memory_mappings", lambda: (4, 10))
+    assert not _memory.near_mapping_limit()
+    monkeypatch.setattr(_memory, "memory_mappings", lambda: None)
+    assert not _memory.near_mapping_limit(fraction=0.0)

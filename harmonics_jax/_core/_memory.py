@@ -24,7 +24,8 @@ import re
 from collections.abc import Iterator
 
 __all__ = ["InsufficientMemoryError", "require_memory", "memory_budget", "size_guards_off",
-           "size_guards_on", "format_bytes", "parse_size"]
+           "size_guards_on", "format_bytes", "parse_size", "memory_mappings",
+           "near_mapping_limit"]
 
 _ENV = "HARMONICS_MAX_MEMORY"
 _OFF: contextvars.ContextVar[bool] = contextvars.ContextVar("harmonics_size_guards_off",
@@ -118,3 +119,30 @@ def require_memory(nbytes: int | float, what: str, *, fix: str = "") -> None:
         + (f"{fix} " if fix else "")
         + f"To try anyway: pass --force on the command line, or set {_ENV}=none (or a size "
         "such as 64G) in the environment.")
+
+
+def memory_mappings() -> tuple[int, int] | None:
+    """``(mappings this process holds, vm.max_map_count)`` on Linux; None where either cannot
+    be read.  XLA keeps several mappings per compiled program alive while JAX's caches hold
+    the program, and past the limit (65,530 by default) a compilation fails inside LLVM
+    ("Cannot allocate memory") and the process dies.
+
+    >>> m = memory_mappings()
+    >>> m is None or 0 < m[0] < m[1]
+    True
+    """
+    try:
+        with open("/proc/sys/vm/max_map_count") as f:
+            limit = int(f.read())
+        with open("/proc/self/maps", "rb") as f:
+            count = sum(1 for _ in f)
+    except (OSError, ValueError):
+        return None
+    return count, limit
+
+
+def near_mapping_limit(fraction: float = 0.5) -> bool:
+    """Whether this process holds more than ``fraction`` of its memory-mapping limit (False
+    where that cannot be read): time to call ``jax.clear_caches()``."""
+    m = memory_mappings()
+    return m is not None and m[0] > fraction * m[1]

@@ -20,8 +20,9 @@ orders in the same folder.
 
 Groups run in order of (order, id); whenever the order changes the census calls
 ``jax.clear_caches()`` (no program of an earlier order runs again, and each cached program
-holds memory mappings a process has only 65,530 of on Linux), which also drops the caller's
-own compiled functions.
+holds memory mappings a process has only 65,530 of on Linux), and also within an order once
+the process holds half its limit (order 96 has enough shapes to reach it), which drops the
+caller's own compiled functions too.
 
 Seed ``s`` of every group is trained from ``fold_in(key(spec.key), s)``
 (:func:`harmonics_jax.training.sweep`): the numbers do not depend on the selection, on
@@ -50,6 +51,7 @@ import jax
 import numpy as np
 
 from .._core._interrupt import interruptible
+from .._core._memory import near_mapping_limit
 from .._irreps import irrep_dims
 from .._small_groups import (SMALL_GROUPS_MAX_ORDER, num_small_groups, small_group,
                              structure_description)
@@ -455,12 +457,14 @@ def census(out_dir: str | Path, *, max_order: int | None = None, min_order: int 
     interrupted = True
     try:
         for k, gid in enumerate(todo):
-            if k and gid[0] != todo[k - 1][0]:
-                # A new order: no program compiled so far runs again (every shape holds the
-                # order).  XLA keeps each compiled program, with its memory mappings, while
-                # JAX's caches hold it; a process may hold vm.max_map_count (65,530 on
-                # Linux) mappings, and past that LLVM fails to compile and the process dies
-                # (a segmentation fault: seen at the 79th group of the census <= 32).
+            if k and (gid[0] != todo[k - 1][0] or near_mapping_limit()):
+                # XLA keeps each compiled program, with its memory mappings, while JAX's
+                # caches hold it; a process may hold vm.max_map_count (65,530 on Linux)
+                # mappings, and past that LLVM fails to compile and the process dies (seen at
+                # the 79th group of the census <= 32, and within order 96 after 65 groups,
+                # 18 of them a new shape).  A new order: no program compiled so far runs
+                # again (every shape holds the order).  Within an order, once half the limit
+                # is held: a shape that comes back compiles again.
                 jax.clear_caches()
             # in a worker thread: Ctrl-C reaches us at once, even during a compilation
             rec = interruptible(_train_and_verify, gid, spec, config, tolerances, devices)
