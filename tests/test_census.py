@@ -208,8 +208,8 @@ def test_compiled_programs_are_released_when_the_order_changes_or_mappings_run_s
     (seen at the 79th group of the census <= 32, and within order 96).  The census clears
     JAX's caches whenever the order changes (no earlier shape runs again), and within an
     order only once the process holds half its limit, so that groups of one order keep
-    sharing their programs.  (Last in this module: the clearing makes later tests compile
-    again.)"""
+    sharing their programs.  (The module's last test that trains: the clearing makes
+    later tests compile again.)"""
     cleared, trained = [], []
     real_clear, real = jax.clear_caches, census_module._train_and_verify
     monkeypatch.setattr(jax, "clear_caches", lambda: cleared.append(1) or real_clear())
